@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# run-sample.sh — run samples/DirectUpload.Sample against a throwaway local S3 (Ceph RGW).
+#
+#   ./eng/run-sample.sh [arguments for the sample...]
+#
+# Installs the RGW packages if missing (eng/rgw/install-rgw.sh, needs root), starts RGW on
+# 127.0.0.1:7480 (mon 3300) when those ports are free, else on free random ports, exports
+#   DIRECTUPLOAD_S3_ENDPOINT DIRECTUPLOAD_S3_ACCESS_KEY DIRECTUPLOAD_S3_SECRET_KEY
+#   DIRECTUPLOAD_S3_BUCKET DIRECTUPLOAD_S3_REGION
+# runs `dotnet run --project samples/DirectUpload.Sample`, and stops RGW when the sample
+# exits or on Ctrl-C / TERM. RGW_CORS_ORIGINS (comma-separated) restricts the bucket's CORS
+# origins (default *). If DIRECTUPLOAD_S3_ENDPOINT is already set, that S3 is used instead.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SAMPLE="samples/DirectUpload.Sample"
+
+if [ ! -d "$SAMPLE" ]; then
+  echo "run-sample: $SAMPLE does not exist yet; nothing to run" >&2
+  exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+RGW_STARTED=0
+cleanup() {
+  if [ "$RGW_STARTED" = 1 ]; then
+    RGW_STARTED=0
+    echo "run-sample: stopping RGW" >&2
+    "$ROOT/eng/rgw/stop-rgw.sh" "$RGW_DATA_DIR" 2>/dev/null || echo "run-sample: stop-rgw.sh failed" >&2
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${DIRECTUPLOAD_S3_ENDPOINT:-}" ]; then
+  echo "run-sample: using DIRECTUPLOAD_S3_ENDPOINT=$DIRECTUPLOAD_S3_ENDPOINT; not starting RGW" >&2
+else
+  "$ROOT/eng/rgw/install-rgw.sh"
+  port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+  if [ -z "${RGW_PORT:-}${RGW_MON_PORT:-}" ] && port_free 7480 && port_free 3300; then
+    pick=0        # the sample's usual address: http://127.0.0.1:7480
+  else
+    pick=1
+  fi
+  if ! rgw_env="$(RGW_PICK_PORTS="$pick" "$ROOT/eng/rgw/start-rgw.sh")"; then
+    echo "run-sample: RGW could not start (see above)" >&2
+    exit 1
+  fi
+  eval "$rgw_env"
+  RGW_STARTED=1
+  export DIRECTUPLOAD_S3_ENDPOINT="$RGW_ENDPOINT"
+  export DIRECTUPLOAD_S3_ACCESS_KEY="$RGW_ACCESS_KEY"
+  export DIRECTUPLOAD_S3_SECRET_KEY="$RGW_SECRET_KEY"
+  export DIRECTUPLOAD_S3_BUCKET="$RGW_BUCKET"
+  export DIRECTUPLOAD_S3_REGION="$RGW_REGION"
+  echo "run-sample: S3 at $DIRECTUPLOAD_S3_ENDPOINT, bucket $DIRECTUPLOAD_S3_BUCKET, region $DIRECTUPLOAD_S3_REGION" >&2
+fi
+
+# not exec: the EXIT trap must still stop RGW after the sample ends
+dotnet run --project "$SAMPLE" -- "$@"

@@ -1,0 +1,39 @@
+namespace DirectUpload;
+
+/// <summary>Options of DirectUpload: the store, the token key, and the named upload profiles.</summary>
+/// <remarks>
+/// Bindable from configuration, e.g. <c>services.Configure&lt;DirectUploadOptions&gt;(configuration.GetSection("DirectUpload"))</c>.
+/// Validated at startup: a bad value stops the host with a message that names the profile, the member and the value.
+/// </remarks>
+public class DirectUploadOptions
+{
+    /// <summary>Gets or sets the default bucket for profiles that do not name their own.</summary>
+    /// <value>The bucket name. The default value is <see langword="null"/> (each profile must then name one).</value>
+    public string? BucketName { get; set; }
+
+    /// <summary>
+    /// Gets or sets the base64 key that protects grant tokens with HMAC-SHA256. At least 32 bytes once decoded.
+    /// Every app instance that confirms uploads must share it. Keep it secret (a secret store, not source control).
+    /// </summary>
+    /// <value>The key. The default value is <see langword="null"/>, which fails validation at startup.</value>
+    public string? TokenSigningKey { get; set; }
+
+    /// <summary>
+    /// Gets the base64 keys that tokens issued before a key rotation were signed with. Tokens are only ever issued with
+    /// <see cref="TokenSigningKey"/>; these are accepted when verifying.
+    /// </summary>
+    /// <value>The keys. The default value is an empty collection.</value>
+    public ICollection<string> PreviousTokenSigningKeys { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets the DI service key of the <c>IAmazonS3</c> client to use; <see langword="null"/> uses the unkeyed
+    /// registration. Without any registered client, the AWS SDK's default credential chain and region are used.
+    /// </summary>
+    /// <value>The service key. The default value is <see langword="null"/>.</value>
+    public string? S3ClientServiceKey { get; set; }
+
+    /// <summary>Gets the upload profiles by name (case-insensitive).</summary>
+    /// <value>The profiles. The default value is an empty dictionary.</value>
+    public IDictionary<string, UploadProfileOptions> Profiles { get; } =
+        new Dictionary<string, UploadProfileOptions>(StringComparer.OrdinalIgnoreCase);
+}

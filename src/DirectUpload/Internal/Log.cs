@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+
+namespace DirectUpload.Internal;
+
+/// <summary>
+/// Every log message of DirectUpload, with stable event ids. Keys and file names only at Trace; secrets, signatures,
+/// URLs and tokens never.
+/// </summary>
+internal static partial class Log
+{
+    /// <summary>The logger category of every DirectUpload message.</summary>
+    public const string Category = "DirectUpload";
+
+    internal const int IdGrantIssued = 1;
+    internal const int IdGrantRejected = 2;
+    internal const int IdGrantKey = 3;
+    internal const int IdMultipartStarted = 10;
+    internal const int IdMultipartPartsSigned = 11;
+    internal const int IdMultipartCompleted = 12;
+    internal const int IdMultipartAborted = 13;
+    internal const int IdMultipartRejected = 14;
+    internal const int IdUploadConfirmed = 20;
+    internal const int IdConfirmationRejected = 21;
+    internal const int IdDownloadIssued = 30;
+    internal const int IdEventDispatched = 40;
+
+    [LoggerMessage(EventId = IdGrantIssued, EventName = "GrantIssued", Level = LogLevel.Debug,
+        Message = "Issued a {Method} upload grant for profile {Profile}, {Size} bytes, expiring at {ExpiresAt:O}.")]
+    public static partial void GrantIssued(ILogger logger, string profile, string method, long size, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = IdGrantKey, EventName = "GrantKey", Level = LogLevel.Trace,
+        Message = "Upload grant for profile {Profile} names key {Key} (file name {FileName}).")]
+    public static partial void GrantKey(ILogger logger, string profile, string key, string fileName);
+
+    [LoggerMessage(EventId = IdGrantRejected, EventName = "GrantRejected", Level = LogLevel.Information,
+        Message = "Refused an upload grant for profile {Profile}: {Reason}.")]
+    public static partial void GrantRejected(ILogger logger, string profile, string reason);
+
+    [LoggerMessage(EventId = IdMultipartStarted, EventName = "MultipartStarted", Level = LogLevel.Debug,
+        Message = "Started a multipart upload for profile {Profile}: {Size} bytes in {PartCount} parts of {PartSize} bytes.")]
+    public static partial void MultipartStarted(ILogger logger, string profile, long size, int partCount, long partSize);
+
+    [LoggerMessage(EventId = IdMultipartPartsSigned, EventName = "MultipartPartsSigned", Level = LogLevel.Trace,
+        Message = "Signed {Count} parts of a multipart upload for profile {Profile}.")]
+    public static partial void MultipartPartsSigned(ILogger logger, string profile, int count);
+
+    [LoggerMessage(EventId = IdMultipartCompleted, EventName = "MultipartCompleted", Level = LogLevel.Debug,
+        Message = "Completed a multipart upload for profile {Profile}: {Size} bytes.")]
+    public static partial void MultipartCompleted(ILogger logger, string profile, long size);
+
+    [LoggerMessage(EventId = IdMultipartAborted, EventName = "MultipartAborted", Level = LogLevel.Debug,
+        Message = "Aborted a multipart upload for profile {Profile}.")]
+    public static partial void MultipartAborted(ILogger logger, string profile);
+
+    [LoggerMessage(EventId = IdMultipartRejected, EventName = "MultipartRejected", Level = LogLevel.Information,
+        Message = "Refused a multipart call for profile {Profile}: {Reason}.")]
+    public static partial void MultipartRejected(ILogger logger, string profile, string reason);
+
+    [LoggerMessage(EventId = IdUploadConfirmed, EventName = "UploadConfirmed", Level = LogLevel.Debug,
+        Message = "Confirmed an upload for profile {Profile}: {Size} bytes.")]
+    public static partial void UploadConfirmed(ILogger logger, string profile, long size);
+
+    [LoggerMessage(EventId = IdConfirmationRejected, EventName = "ConfirmationRejected", Level = LogLevel.Information,
+        Message = "Refused to confirm an upload for profile {Profile}: {Reason}.")]
+    public static partial void ConfirmationRejected(ILogger logger, string profile, string reason);
+
+    [LoggerMessage(EventId = IdDownloadIssued, EventName = "DownloadIssued", Level = LogLevel.Debug,
+        Message = "Issued a download URL for profile {Profile}, disposition {Disposition}.")]
+    public static partial void DownloadIssued(ILogger logger, string profile, string disposition);
+
+    [LoggerMessage(EventId = IdEventDispatched, EventName = "EventDispatched", Level = LogLevel.Debug,
+        Message = "Dispatched {Count} S3 event records.")]
+    public static partial void EventDispatched(ILogger logger, int count);
+}

@@ -1,0 +1,243 @@
+using Microsoft.Extensions.Options;
+
+namespace DirectUpload.Internal;
+
+/// <summary>
+/// Checks an <see cref="UploadRequest"/> against its profile and fixes its key. Every failure is an
+/// <see cref="UploadRejectedException"/> raised before anything is signed.
+/// </summary>
+internal sealed class UploadRequestValidator
+{
+    public const int MaxFileNameLength = 1024;
+    public const int MaxOwnerIdLength = 256;
+    public const int MaxMetadataBytes = 2048;
+
+    private readonly IOptionsMonitor<DirectUploadOptions> _options;
+    private readonly TimeProvider _timeProvider;
+
+    public UploadRequestValidator(IOptionsMonitor<DirectUploadOptions> options, TimeProvider timeProvider)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Finds a profile by name.</summary>
+    public (string Name, UploadProfileOptions Profile, string Bucket) GetProfile(string? name)
+    {
+        var options = _options.CurrentValue;
+        if (string.IsNullOrEmpty(name) || !options.Profiles.TryGetValue(name, out var profile))
+        {
+            throw new UploadRejectedException(UploadRejectionReason.UnknownProfile, "The upload profile is not configured.");
+        }
+
+        var bucket = profile.BucketName ?? options.BucketName
+            ?? throw new InvalidOperationException($"Profile '{name}' has no bucket and DirectUploadOptions.BucketName is not set.");
+        return (name, profile, bucket);
+    }
+
+    /// <summary>The method a request for this profile and size uses.</summary>
+    public static UploadMethod ResolveMethod(UploadProfileOptions profile, long size) => profile.Method switch
+    {
+        UploadMethod.Auto => size >= profile.MultipartThresholdBytes ? UploadMethod.Multipart : UploadMethod.Put,
+        var m => m,
+    };
+
+    /// <summary>Checks everything and builds the key.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="singleRequest">Whether the upload is one PUT/POST (capped at 5 GiB).</param>
+    public ValidatedUpload Validate(UploadRequest request, bool singleRequest)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (name, profile, bucket) = GetProfile(request.Profile);
+
+        ValidateFileName(request.FileName);
+        var contentType = ContentTypes.Normalize(request.ContentType)
+            ?? throw Reject(UploadRejectionReason.InvalidContentType, "The content type is not a well-formed 'type/subtype' media type.");
+        if (!ContentTypes.IsAllowed(contentType, profile.AllowedContentTypes))
+        {
+            throw Reject(UploadRejectionReason.ContentTypeNotAllowed, $"Profile '{name}' does not allow content type '{contentType}'.");
+        }
+
+        ValidateSize(name, profile, request.Size, singleRequest);
+        var md5 = ValidateMd5(name, profile, request.ContentMd5);
+        var owner = ValidateOwner(name, profile, request.OwnerId);
+        var metadata = MergeMetadata(name, profile, request.Metadata);
+
+        var now = _timeProvider.GetUtcNow();
+        var key = CreateKey(name, profile, request.FileName, contentType, owner, now);
+        return new ValidatedUpload(name, profile, bucket, key, contentType, request.Size, md5, owner, metadata, now, now + profile.Expiry);
+    }
+
+    public static string CreateKey(string name, UploadProfileOptions profile, string fileName, string contentType, string? owner, DateTimeOffset now)
+    {
+        var strategy = profile.KeyStrategy ?? BuildStrategy(profile);
+        var relative = strategy.CreateKey(new ObjectKeyArguments(name, fileName, contentType, owner, now));
+        var key = string.Concat(profile.KeyPrefix, relative);
+        if (!ObjectKeys.IsValidKey(key, profile.KeyPrefix, out var problem))
+        {
+            throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{name}' was refused: {problem}.");
+        }
+
+        return key;
+    }
+
+    public static IObjectKeyStrategy BuildStrategy(UploadProfileOptions profile)
+    {
+        IObjectKeyStrategy strategy = profile.KeepFileName ? RandomFileNameKeyStrategy.Instance : RandomKeyStrategy.Instance;
+        if (profile.PartitionByDate)
+        {
+            strategy = new DatePartitionedKeyStrategy(strategy);
+        }
+
+        if (profile.ScopeToOwner)
+        {
+            strategy = new OwnerScopedKeyStrategy(strategy);
+        }
+
+        return strategy;
+    }
+
+    public static void ValidateSize(string name, UploadProfileOptions profile, long size, bool singleRequest)
+    {
+        if (size <= 0)
+        {
+            throw Reject(UploadRejectionReason.InvalidSize, "The declared size must be greater than zero.");
+        }
+
+        if (size < profile.MinSizeBytes)
+        {
+            throw Reject(UploadRejectionReason.TooSmall, $"The declared size {size} is below the minimum of profile '{name}' ({profile.MinSizeBytes} bytes).");
+        }
+
+        if (size > profile.MaxSizeBytes)
+        {
+            throw Reject(UploadRejectionReason.TooLarge, $"The declared size {size} is above the maximum of profile '{name}' ({profile.MaxSizeBytes} bytes).");
+        }
+
+        if (singleRequest && size > UploadProfileOptions.SingleRequestLimitBytes)
+        {
+            throw Reject(UploadRejectionReason.TooLarge, $"The declared size {size} is above the 5 GiB limit of a single PUT or POST; use a multipart upload.");
+        }
+    }
+
+    public static void ValidateFileName(string? fileName)
+    {
+        if (string.IsNullOrWhiteSpace(fileName))
+        {
+            throw Reject(UploadRejectionReason.InvalidFileName, "The file name is empty.");
+        }
+
+        if (fileName.Length > MaxFileNameLength)
+        {
+            throw Reject(UploadRejectionReason.InvalidFileName, $"The file name is longer than {MaxFileNameLength} characters.");
+        }
+
+        for (var i = 0; i < fileName.Length; i++)
+        {
+            var c = fileName[i];
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            {
+                throw Reject(UploadRejectionReason.InvalidFileName, "The file name contains a control character.");
+            }
+
+            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < fileName.Length && char.IsLowSurrogate(fileName[++i])))
+            {
+                throw Reject(UploadRejectionReason.InvalidFileName, "The file name is not valid UTF-16.");
+            }
+        }
+    }
+
+    private static string? ValidateMd5(string name, UploadProfileOptions profile, string? md5)
+    {
+        if (string.IsNullOrEmpty(md5))
+        {
+            return profile.RequireContentMd5
+                ? throw Reject(UploadRejectionReason.ContentMd5Required, $"Profile '{name}' requires a Content-MD5.")
+                : null;
+        }
+
+        Span<byte> buffer = stackalloc byte[18];
+        if (md5.Length != 24 || !Convert.TryFromBase64String(md5, buffer, out var written) || written != 16)
+        {
+            throw Reject(UploadRejectionReason.InvalidContentMd5, "The Content-MD5 must be the base64 form of a 16-byte MD5 digest.");
+        }
+
+        return md5;
+    }
+
+    private static string? ValidateOwner(string name, UploadProfileOptions profile, string? owner)
+    {
+        if (string.IsNullOrEmpty(owner))
+        {
+            return profile.ScopeToOwner
+                ? throw Reject(UploadRejectionReason.OwnerRequired, $"Profile '{name}' is owner-scoped and the request has no owner id.")
+                : null;
+        }
+
+        if (owner.Length > MaxOwnerIdLength || owner.Any(char.IsControl))
+        {
+            throw Reject(UploadRejectionReason.InvalidOwner, $"The owner id is longer than {MaxOwnerIdLength} characters or contains control characters.");
+        }
+
+        return owner;
+    }
+
+    private static List<KeyValuePair<string, string>> MergeMetadata(string name, UploadProfileOptions profile, IReadOnlyDictionary<string, string>? client)
+    {
+        var merged = new List<KeyValuePair<string, string>>(profile.Metadata.Count + (client?.Count ?? 0));
+        foreach (var pair in profile.Metadata)
+        {
+            merged.Add(new(pair.Key.ToLowerInvariant(), pair.Value));
+        }
+
+        if (client is not null)
+        {
+            foreach (var (key, value) in client)
+            {
+                var allowed = profile.AllowedMetadataKeys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+                if (!allowed)
+                {
+                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"Profile '{name}' does not allow the metadata key '{Truncate(key)}'.");
+                }
+
+                if (!MetadataRules.IsValidValue(value))
+                {
+                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The value of metadata key '{key}' must be at most 1024 printable ASCII characters.");
+                }
+
+                var lower = key.ToLowerInvariant();
+                if (merged.Any(m => m.Key == lower))
+                {
+                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{key}' is set by profile '{name}' and cannot be overridden.");
+                }
+
+                merged.Add(new(lower, value));
+            }
+        }
+
+        var bytes = merged.Sum(m => m.Key.Length + m.Value.Length);
+        if (bytes > MaxMetadataBytes)
+        {
+            throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata is larger than {MaxMetadataBytes} bytes.");
+        }
+
+        merged.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return merged;
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+
+    private static UploadRejectedException Reject(UploadRejectionReason reason, string message) => new(reason, message);
+}
+
+/// <summary>Rules for user metadata keys and values (they travel as HTTP headers and form fields).</summary>
+internal static class MetadataRules
+{
+    public static bool IsValidKey(string? key) =>
+        !string.IsNullOrEmpty(key) && key.Length <= 128 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    public static bool IsValidValue(string? value) =>
+        value is not null && value.Length <= 1024 && value.All(c => c is >= ' ' and <= '~') && value.Trim().Length == value.Length;
+}

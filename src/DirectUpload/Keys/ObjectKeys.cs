@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DirectUpload;
+
+/// <summary>Helpers for building and checking object keys. Used by the built-in strategies; available to custom ones.</summary>
+public static class ObjectKeys
+{
+    /// <summary>The most UTF-8 bytes S3 allows in a key.</summary>
+    public const int MaxKeyBytes = 1024;
+
+    /// <summary>The most characters a sanitized file name keeps.</summary>
+    public const int MaxSanitizedFileNameLength = 100;
+
+    private const string Crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+
+    /// <summary>
+    /// Creates a 26-character, lower-case, URL-safe id that sorts by time: 48 bits of Unix milliseconds then 80 random bits.
+    /// </summary>
+    /// <param name="timestamp">The instant to encode.</param>
+    /// <returns>The id.</returns>
+    public static string NewId(DateTimeOffset timestamp)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        var ms = (ulong)Math.Max(0, timestamp.ToUnixTimeMilliseconds());
+        bytes[0] = (byte)(ms >> 40);
+        bytes[1] = (byte)(ms >> 32);
+        bytes[2] = (byte)(ms >> 24);
+        bytes[3] = (byte)(ms >> 16);
+        bytes[4] = (byte)(ms >> 8);
+        bytes[5] = (byte)ms;
+        RandomNumberGenerator.Fill(bytes[6..]);
+        return string.Create(26, bytes.ToArray(), static (chars, b) =>
+        {
+            // 128 bits -> 26 base32 digits (the first carries 3 bits), as in ULID.
+            var hi = ((ulong)b[0] << 56) | ((ulong)b[1] << 48) | ((ulong)b[2] << 40) | ((ulong)b[3] << 32) | ((ulong)b[4] << 24) | ((ulong)b[5] << 16) | ((ulong)b[6] << 8) | b[7];
+            var lo = ((ulong)b[8] << 56) | ((ulong)b[9] << 48) | ((ulong)b[10] << 40) | ((ulong)b[11] << 32) | ((ulong)b[12] << 24) | ((ulong)b[13] << 16) | ((ulong)b[14] << 8) | b[15];
+            for (var i = 25; i >= 0; i--)
+            {
+                chars[i] = Crockford[(int)(lo & 31)];
+                lo = (lo >> 5) | (hi << 59);
+                hi >>= 5;
+            }
+        });
+    }
+
+    /// <summary>Gets the lower-cased extension of a file name when it is 1–10 ASCII letters or digits, else the empty string.</summary>
+    /// <param name="fileName">The file name (untrusted).</param>
+    /// <returns>The extension without its dot, or the empty string.</returns>
+    public static string GetExtension(string? fileName)
+    {
+        if (string.IsNullOrEmpty(fileName))
+        {
+            return string.Empty;
+        }
+
+        var dot = fileName.LastIndexOf('.');
+        if (dot <= 0 || dot == fileName.Length - 1)
+        {
+            return string.Empty;
+        }
+
+        var extension = fileName.AsSpan(dot + 1);
+        if (extension.Length > 10)
+        {
+            return string.Empty;
+        }
+
+        foreach (var c in extension)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return string.Empty;
+            }
+        }
+
+        return extension.ToString().ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Makes an untrusted file name safe to use as one key segment: only the last path segment is kept, the name is
+    /// NFC-normalized, letters and digits are kept, runs of anything else become one <c>-</c>, the extension is lower-cased,
+    /// and the result is at most <see cref="MaxSanitizedFileNameLength"/> characters. Never empty (<c>file</c>).
+    /// </summary>
+    /// <param name="fileName">The file name (untrusted).</param>
+    /// <returns>The sanitized name, e.g. <c>holiday-photo.jpg</c> for <c>../Holiday Photo.JPG</c>.</returns>
+    public static string SanitizeFileName(string? fileName)
+    {
+        if (string.IsNullOrEmpty(fileName))
+        {
+            return "file";
+        }
+
+        var name = fileName;
+        var slash = name.LastIndexOfAny(['/', '\\']);
+        if (slash >= 0)
+        {
+            name = name[(slash + 1)..];
+        }
+
+        try
+        {
+            name = name.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // invalid UTF-16 (lone surrogates): the filter below drops what is not a letter or digit
+        }
+
+        var extension = GetExtension(name);
+        var stem = extension.Length == 0 ? name : name[..^(extension.Length + 1)];
+        var maxStem = MaxSanitizedFileNameLength - (extension.Length == 0 ? 0 : extension.Length + 1);
+
+        var builder = new StringBuilder(Math.Min(stem.Length, maxStem));
+        var pendingDash = false;
+        for (var i = 0; i < stem.Length && builder.Length < maxStem; i++)
+        {
+            var c = stem[i];
+            var category = char.GetUnicodeCategory(c);
+            var keep = category is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+                or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber
+                or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
+                || c is '_';
+            if (!keep)
+            {
+                pendingDash = builder.Length > 0;
+                continue;
+            }
+
+            if (pendingDash)
+            {
+                if (builder.Length + 1 >= maxStem)
+                {
+                    break;
+                }
+
+                builder.Append('-');
+                pendingDash = false;
+            }
+
+            builder.Append(c);
+        }
+
+        if (builder.Length == 0)
+        {
+            builder.Append("file");
+        }
+
+        if (extension.Length > 0)
+        {
+            builder.Append('.').Append(extension);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Encodes an owner id as one key segment, injectively: ASCII letters, digits, <c>-</c>, <c>.</c> and <c>@</c> stay;
+    /// every other UTF-8 byte becomes <c>_XX</c> (upper-case hex), so <c>_</c> itself becomes <c>_5F</c>.
+    /// A segment that would be <c>.</c> or <c>..</c> is encoded entirely.
+    /// </summary>
+    /// <param name="ownerId">The owner id.</param>
+    /// <returns>The segment.</returns>
+    /// <exception cref="ArgumentException"><paramref name="ownerId"/> is null or empty.</exception>
+    public static string EncodeOwnerSegment(string ownerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        var bytes = Encoding.UTF8.GetBytes(ownerId);
+        var dotsOnly = ownerId is "." or "..";
+        var builder = new StringBuilder(bytes.Length);
+        foreach (var b in bytes)
+        {
+            var c = (char)b;
+            if (!dotsOnly && b < 0x80 && (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '@'))
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append('_').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Checks a full object key: it starts with <paramref name="prefix"/>, has no <c>.</c>, <c>..</c> or empty segments,
+    /// no leading <c>/</c>, no control or invalid UTF-16 characters, and at most <see cref="MaxKeyBytes"/> UTF-8 bytes.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="prefix">The prefix the key must stay under (may be empty).</param>
+    /// <param name="problem">Why the key is invalid, when it is.</param>
+    /// <returns><see langword="true"/> if the key is valid.</returns>
+    public static bool IsValidKey(string? key, string prefix, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        problem = null;
+        if (string.IsNullOrEmpty(key))
+        {
+            problem = "the key is empty";
+            return false;
+        }
+
+        if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.Length == prefix.Length)
+        {
+            problem = "the key is not under the profile's prefix";
+            return false;
+        }
+
+        if (key[0] == '/')
+        {
+            problem = "the key starts with '/'";
+            return false;
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (char.IsControl(c) || c is '\u2028' or '\u2029' or '\uFEFF' or '\\')
+            {
+                problem = "the key contains a control character or a backslash";
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= key.Length || !char.IsLowSurrogate(key[i + 1]))
+                {
+                    problem = "the key contains invalid UTF-16";
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                problem = "the key contains invalid UTF-16";
+                return false;
+            }
+        }
+
+        foreach (var segment in key.Split('/'))
+        {
+            if (segment.Length == 0 || segment is "." or "..")
+            {
+                problem = "the key has an empty, '.' or '..' segment";
+                return false;
+            }
+        }
+
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        {
+            problem = $"the key is longer than {MaxKeyBytes} UTF-8 bytes";
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Reflection;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DirectUpload.S3.Internal;
+
+/// <summary>
+/// Finds the S3 client, endpoint and credentials: the <see cref="IAmazonS3"/> registered in DI (keyed by
+/// <see cref="DirectUploadOptions.S3ClientServiceKey"/> when set), otherwise the AWS SDK's default credential chain and region.
+/// </summary>
+internal sealed class S3ClientContext
+{
+    // AmazonServiceClient keeps credentials passed to its constructor in a protected internal property; it is the only
+    // place they can be read from. Pinned by a unit test against the AWSSDK version we reference.
+    private static readonly PropertyInfo? ExplicitCredentialsProperty =
+        typeof(AmazonServiceClient).GetProperty("ExplicitAWSCredentials", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
+
+    private readonly IServiceProvider _services;
+    private readonly IOptionsMonitor<DirectUploadOptions> _options;
+    private readonly Lazy<IAmazonS3?> _client;
+    private AWSCredentials? _fallbackCredentials;
+
+    public S3ClientContext(IServiceProvider services, IOptionsMonitor<DirectUploadOptions> options)
+    {
+        _services = services;
+        _options = options;
+        _client = new Lazy<IAmazonS3?>(ResolveClient);
+    }
+
+    /// <summary>Gets the registered client, or null when none is registered.</summary>
+    public IAmazonS3? Client => _client.Value;
+
+    /// <summary>Gets the registered client for calls that need the network (multipart, confirmation).</summary>
+    public IAmazonS3 RequiredClient => _client.Value ?? throw new InvalidOperationException(
+        _options.CurrentValue.S3ClientServiceKey is { } key
+            ? $"No IAmazonS3 is registered under the service key '{key}' (DirectUploadOptions.S3ClientServiceKey). Register one, e.g. services.AddKeyedSingleton<IAmazonS3>(\"{key}\", ...)."
+            : "No IAmazonS3 is registered. Register one, e.g. services.AddAWSService<IAmazonS3>() or services.AddSingleton<IAmazonS3>(new AmazonS3Client(...)).");
+
+    public S3Endpoint GetEndpoint(string bucket)
+    {
+        var config = Client?.Config;
+        if (config is null)
+        {
+            var region = FallbackRegionFactory.GetRegionEndpoint()?.SystemName ?? "us-east-1";
+            return S3Endpoint.ForAws(region, bucket);
+        }
+
+        var forcePathStyle = config is AmazonS3Config s3Config && s3Config.ForcePathStyle;
+        if (!string.IsNullOrEmpty(config.ServiceURL))
+        {
+            var region = config.AuthenticationRegion ?? config.RegionEndpoint?.SystemName ?? "us-east-1";
+            return S3Endpoint.ForServiceUrl(new Uri(config.ServiceURL), region, forcePathStyle);
+        }
+
+        var awsRegion = config.RegionEndpoint?.SystemName ?? config.AuthenticationRegion ?? "us-east-1";
+        var endpoint = S3Endpoint.ForAws(awsRegion, bucket);
+        return forcePathStyle ? endpoint with { PathStyle = true } : endpoint;
+    }
+
+    public async ValueTask<SigningCredentials> GetCredentialsAsync()
+    {
+        var credentials = GetAwsCredentials();
+        var immutable = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        if (string.IsNullOrEmpty(immutable.AccessKey) || string.IsNullOrEmpty(immutable.SecretKey))
+        {
+            throw new InvalidOperationException("The AWS credentials resolved for DirectUpload have no access key or secret key.");
+        }
+
+        return new SigningCredentials(immutable.AccessKey, immutable.SecretKey, immutable.UseToken ? immutable.Token : null);
+    }
+
+    private AWSCredentials GetAwsCredentials()
+    {
+        var client = Client;
+        if (client is AmazonServiceClient serviceClient && ExplicitCredentialsProperty?.GetValue(serviceClient) is AWSCredentials explicitCredentials)
+        {
+            return explicitCredentials;
+        }
+
+        if (client?.Config.DefaultAWSCredentials is { } configured)
+        {
+            return configured;
+        }
+
+        return _fallbackCredentials ??= DefaultAWSCredentialsIdentityResolver.GetCredentials(client?.Config as ClientConfig);
+    }
+
+    private IAmazonS3? ResolveClient()
+    {
+        var key = _options.CurrentValue.S3ClientServiceKey;
+        return key is null
+            ? _services.GetService<IAmazonS3>()
+            : (_services as IKeyedServiceProvider)?.GetKeyedService<IAmazonS3>(key);
+    }
+}

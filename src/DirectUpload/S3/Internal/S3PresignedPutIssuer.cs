@@ -1,0 +1,49 @@
+using System.Globalization;
+using DirectUpload.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace DirectUpload.S3.Internal;
+
+/// <summary>
+/// Issues presigned <c>PUT</c> grants: Content-Type, Content-Length (= declared size), Content-MD5 (when given),
+/// metadata, encryption, storage class and cache headers are all signed, so S3 refuses a request that changes any of them.
+/// </summary>
+internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
+{
+    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
+
+    public S3PresignedPutIssuer(
+        UploadRequestValidator validator,
+        S3ClientContext s3,
+        SigV4Signer signer,
+        IUploadTokenService tokens,
+        DirectUploadTelemetry telemetry,
+        ILoggerFactory loggerFactory)
+        : base(validator, s3, signer, tokens, telemetry, loggerFactory.CreateLogger(Log.Category))
+    {
+    }
+
+    public override UploadMethod Method => UploadMethod.Put;
+
+    internal override SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Content-Type"] = upload.ContentType,
+            ["Content-Length"] = upload.Size.ToString(CultureInfo.InvariantCulture),
+        };
+        if (upload.ContentMd5 is { } md5)
+        {
+            headers["Content-MD5"] = md5;
+        }
+
+        foreach (var (name, value) in StoredHeaders(upload))
+        {
+            headers[name] = value;
+        }
+
+        var endpoint = S3.GetEndpoint(upload.Bucket);
+        var url = Signer.Presign("PUT", endpoint, upload.Bucket, upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
+        return new SignedRequest("PUT", url, NoFields, headers);
+    }
+}

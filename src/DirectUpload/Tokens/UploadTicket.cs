@@ -1,0 +1,29 @@
+namespace DirectUpload;
+
+/// <summary>What an upload token vouches for: the grant's key, profile, owner, declared size and type, and expiry.</summary>
+public sealed record UploadTicket
+{
+    /// <summary>Gets the profile name.</summary>
+    public required string Profile { get; init; }
+
+    /// <summary>Gets the object key.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>Gets the owner id, or <see langword="null"/>.</summary>
+    public string? OwnerId { get; init; }
+
+    /// <summary>Gets the declared size in bytes.</summary>
+    public required long Size { get; init; }
+
+    /// <summary>Gets the granted content type.</summary>
+    public required string ContentType { get; init; }
+
+    /// <summary>Gets the instant the token stops being accepted.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Gets the multipart upload id, for multipart tokens; otherwise <see langword="null"/>.</summary>
+    public string? UploadId { get; init; }
+
+    /// <summary>Gets the part size, for multipart tokens; otherwise 0.</summary>
+    public long PartSize { get; init; }
+}

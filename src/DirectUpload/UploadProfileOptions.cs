@@ -1,0 +1,119 @@
+namespace DirectUpload;
+
+/// <summary>One named kind of upload: what may be uploaded, how, where it lands and for how long a grant lives.</summary>
+public class UploadProfileOptions
+{
+    /// <summary>The largest object a single <c>PUT</c> or <c>POST</c> can store: 5 GiB.</summary>
+    public const long SingleRequestLimitBytes = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>The smallest multipart part S3 accepts (except the last): 5 MiB.</summary>
+    public const long MinPartSizeBytes = 5L * 1024 * 1024;
+
+    /// <summary>The largest multipart part S3 accepts: 5 GiB.</summary>
+    public const long MaxPartSizeBytes = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>The most parts a multipart upload may have.</summary>
+    public const int MaxPartCount = 10_000;
+
+    /// <summary>Gets or sets how clients upload.</summary>
+    /// <value>The method. The default value is <see cref="UploadMethod.Put"/>.</value>
+    public UploadMethod Method { get; set; } = UploadMethod.Put;
+
+    /// <summary>Gets or sets the bucket; <see langword="null"/> uses <see cref="DirectUploadOptions.BucketName"/>.</summary>
+    /// <value>The bucket name. The default value is <see langword="null"/>.</value>
+    public string? BucketName { get; set; }
+
+    /// <summary>
+    /// Gets or sets the prefix every key of the profile starts with, e.g. <c>photos/</c>. No leading <c>/</c>;
+    /// a non-empty prefix ends with <c>/</c>. Every key is checked to stay under it.
+    /// </summary>
+    /// <value>The prefix. The default value is the empty string.</value>
+    public string KeyPrefix { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Gets the allowed media types: exact (<c>image/png</c>) or wildcards (<c>image/*</c>, or <c>*/*</c> for any).
+    /// At least one is required.
+    /// </summary>
+    /// <value>The types. The default value is an empty collection, which fails validation.</value>
+    public ICollection<string> AllowedContentTypes { get; } = new List<string>();
+
+    /// <summary>Gets or sets the smallest allowed size in bytes.</summary>
+    /// <value>The minimum. The default value is 1.</value>
+    public long MinSizeBytes { get; set; } = 1;
+
+    /// <summary>Gets or sets the largest allowed size in bytes. Above 5 GiB the profile must use multipart.</summary>
+    /// <value>The maximum. The default value is 10 MiB (10485760).</value>
+    public long MaxSizeBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>Gets or sets how long a grant stays valid. Between one second and seven days (the SigV4 limit).</summary>
+    /// <value>The lifetime. The default value is 15 minutes.</value>
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets or sets a value indicating whether every request must carry a Content-MD5, which the store verifies.</summary>
+    /// <value><see langword="true"/> to require it. The default value is <see langword="false"/>.</value>
+    public bool RequireContentMd5 { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether keys go under <c>users/{owner}/</c>; an owner id is then required.</summary>
+    /// <value><see langword="true"/> to scope keys to their owner. The default value is <see langword="false"/>.</value>
+    public bool ScopeToOwner { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether keys go under <c>yyyy/MM/dd/</c> (UTC date of the grant).</summary>
+    /// <value><see langword="true"/> to partition by date. The default value is <see langword="false"/>.</value>
+    public bool PartitionByDate { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the key ends with the sanitized original file name after the random id.
+    /// </summary>
+    /// <value><see langword="true"/> to keep the name. The default value is <see langword="false"/> (random id plus extension).</value>
+    public bool KeepFileName { get; set; }
+
+    /// <summary>
+    /// Gets or sets a custom key strategy. When set it replaces the one built from <see cref="ScopeToOwner"/>,
+    /// <see cref="PartitionByDate"/> and <see cref="KeepFileName"/>; <see cref="KeyPrefix"/> is still prepended and every key still checked.
+    /// </summary>
+    /// <value>The strategy. The default value is <see langword="null"/>.</value>
+    public IObjectKeyStrategy? KeyStrategy { get; set; }
+
+    /// <summary>Gets metadata stamped on every object of the profile (<c>x-amz-meta-{key}</c>), bound into the grant.</summary>
+    /// <value>The metadata. The default value is an empty dictionary.</value>
+    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the metadata keys a client may set through <see cref="UploadRequest.Metadata"/>.</summary>
+    /// <value>The keys. The default value is an empty collection (no client metadata).</value>
+    public ICollection<string> AllowedMetadataKeys { get; } = new List<string>();
+
+    /// <summary>Gets or sets the server-side encryption: <c>AES256</c>, <c>aws:kms</c> or <c>aws:kms:dsse</c>.</summary>
+    /// <value>The algorithm. The default value is <see langword="null"/> (the bucket's default).</value>
+    public string? ServerSideEncryption { get; set; }
+
+    /// <summary>Gets or sets the KMS key id for <c>aws:kms</c> encryption.</summary>
+    /// <value>The key id or ARN. The default value is <see langword="null"/> (the AWS managed key).</value>
+    public string? KmsKeyId { get; set; }
+
+    /// <summary>Gets or sets the storage class, e.g. <c>STANDARD_IA</c>.</summary>
+    /// <value>The storage class. The default value is <see langword="null"/> (the bucket's default).</value>
+    public string? StorageClass { get; set; }
+
+    /// <summary>Gets or sets the <c>Cache-Control</c> stored with each object.</summary>
+    /// <value>The header value. The default value is <see langword="null"/>.</value>
+    public string? CacheControl { get; set; }
+
+    /// <summary>Gets or sets the <c>Content-Disposition</c> stored with each object.</summary>
+    /// <value>The header value. The default value is <see langword="null"/>.</value>
+    public string? ContentDisposition { get; set; }
+
+    /// <summary>Gets or sets the size from which <see cref="UploadMethod.Auto"/> switches to multipart.</summary>
+    /// <value>The threshold in bytes. The default value is 100 MiB (104857600).</value>
+    public long MultipartThresholdBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Gets or sets the preferred multipart part size. Raised when needed so an upload has at most 10,000 parts.</summary>
+    /// <value>The part size in bytes, at least 5 MiB. The default value is 16 MiB (16777216).</value>
+    public long PartSizeBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the name of the authorization policy a user must satisfy to use the profile (enforced by the
+    /// ASP.NET Core endpoints).
+    /// </summary>
+    /// <value>The policy name. The default value is <see langword="null"/> (any authenticated user when owner-scoped, else anyone).</value>
+    public string? AuthorizationPolicy { get; set; }
+}
