@@ -23,7 +23,16 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 RGW_STARTED=0
+SAMPLE_PID=
 cleanup() {
+  if [ -n "$SAMPLE_PID" ] && kill -0 "$SAMPLE_PID" 2>/dev/null; then
+    # TERM, not INT: a background job of a non-interactive shell ignores SIGINT.
+    # dotnet run passes TERM on to the sample process.
+    kill -TERM "$SAMPLE_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SAMPLE_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$SAMPLE_PID" 2>/dev/null && kill -KILL "$SAMPLE_PID" 2>/dev/null
+    wait "$SAMPLE_PID" 2>/dev/null || true
+  fi
   if [ "$RGW_STARTED" = 1 ]; then
     RGW_STARTED=0
     echo "run-sample: stopping RGW" >&2
@@ -58,5 +67,14 @@ else
   echo "run-sample: S3 at $DIRECTUPLOAD_S3_ENDPOINT, bucket $DIRECTUPLOAD_S3_BUCKET, region $DIRECTUPLOAD_S3_REGION" >&2
 fi
 
-# not exec: the EXIT trap must still stop RGW after the sample ends
-dotnet run --project "$SAMPLE" -- "$@"
+# Not exec: the EXIT trap must stop RGW after the sample ends. The sample runs in the
+# background (stdin passed on explicitly) and is waited for, so that a TERM sent to this
+# script (or Ctrl-C) is handled at once: the sample gets SIGTERM, then RGW is stopped.
+dotnet run --project "$SAMPLE" -- "$@" <&0 &
+SAMPLE_PID=$!
+set +e
+wait "$SAMPLE_PID"
+rc=$?
+set -e
+SAMPLE_PID=
+exit "$rc"

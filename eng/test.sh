@@ -62,7 +62,6 @@ cleanup() {
   [ "$cleanup_done" = 1 ] && return 0
   cleanup_done=1
   stop_rgw
-  dotnet build-server shutdown >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -111,6 +111,27 @@ public class UploadProfileOptions
     public long PartSizeBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>
+    /// Gets or sets how long a multipart upload's token lets its owner sign parts, list, complete and abort.
+    /// Each part URL still expires after <see cref="Expiry"/>. At most seven days.
+    /// </summary>
+    /// <value>The lifetime. The default value is one day.</value>
+    public TimeSpan MultipartLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Gets or sets how long after a single-request grant expires its token can still confirm the upload
+    /// (an upload that started before expiry may finish after it). At most seven days.
+    /// </summary>
+    /// <value>The grace period. The default value is one hour.</value>
+    public TimeSpan ConfirmationGracePeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether confirmation deletes an object that does not match its grant
+    /// (wrong size or content type), so nothing unverified stays in the bucket.
+    /// </summary>
+    /// <value><see langword="true"/> to delete. The default value is <see langword="true"/>.</value>
+    public bool DeleteInvalidUploads { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the name of the authorization policy a user must satisfy to use the profile (enforced by the
     /// ASP.NET Core endpoints).
     /// </summary>

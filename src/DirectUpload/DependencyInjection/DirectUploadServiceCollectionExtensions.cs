@@ -14,7 +14,9 @@ public static class DirectUploadServiceCollectionExtensions
 {
     /// <summary>
     /// Registers DirectUpload: <see cref="IUploadPolicyIssuer"/> (and keyed by <see cref="UploadMethod"/>),
-    /// <see cref="IUploadTokenService"/>, and options validated at startup. Calling it again adds nothing.
+    /// <see cref="IMultipartUploadService"/>, <see cref="IUploadConfirmationService"/>, <see cref="IDownloadUrlIssuer"/>,
+    /// <see cref="IS3EventDispatcher"/>, <see cref="IUploadTokenService"/>, and options validated at startup.
+    /// Calling it again adds nothing.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to add profiles.</returns>
@@ -41,6 +43,12 @@ public static class DirectUploadServiceCollectionExtensions
         services.TryAddSingleton<IUploadPolicyIssuer, DirectUploadIssuer>();
         services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Put, (sp, _) => sp.GetRequiredService<S3PresignedPutIssuer>());
         services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Post, (sp, _) => sp.GetRequiredService<S3PresignedPostIssuer>());
+        services.TryAddSingleton<IDownloadUrlIssuer>(sp => ActivatorUtilities.CreateInstance<S3DownloadUrlIssuer>(sp, LoggerFactory(sp)));
+
+        // scoped: they call the host's hooks, which may be scoped (e.g. a DbContext)
+        services.TryAddScoped<IMultipartUploadService>(sp => ActivatorUtilities.CreateInstance<S3MultipartUploadService>(sp, LoggerFactory(sp)));
+        services.TryAddScoped<IUploadConfirmationService>(sp => ActivatorUtilities.CreateInstance<S3UploadConfirmationService>(sp, LoggerFactory(sp)));
+        services.TryAddScoped<IS3EventDispatcher>(sp => ActivatorUtilities.CreateInstance<S3EventDispatcher>(sp, LoggerFactory(sp)));
         return builder;
     }
 

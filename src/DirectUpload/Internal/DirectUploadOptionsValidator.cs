@@ -160,6 +160,16 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
             errors.Add($"{p}: PartSizeBytes ({profile.PartSizeBytes}) must be between 5 MiB (5242880) and 5 GiB (5368709120).");
         }
 
+        if (profile.MultipartLifetime < TimeSpan.FromMinutes(1) || profile.MultipartLifetime > TimeSpan.FromDays(7))
+        {
+            errors.Add($"{p}: MultipartLifetime ({profile.MultipartLifetime.ToString("c", CultureInfo.InvariantCulture)}) must be between 00:01:00 and 7.00:00:00.");
+        }
+
+        if (profile.ConfirmationGracePeriod < TimeSpan.Zero || profile.ConfirmationGracePeriod > TimeSpan.FromDays(7))
+        {
+            errors.Add($"{p}: ConfirmationGracePeriod ({profile.ConfirmationGracePeriod.ToString("c", CultureInfo.InvariantCulture)}) must be between 00:00:00 and 7.00:00:00.");
+        }
+
         if (profile.MultipartThresholdBytes < 1)
         {
             errors.Add($"{p}: MultipartThresholdBytes ({profile.MultipartThresholdBytes}) must be at least 1.");

@@ -68,7 +68,7 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
             OwnerId = upload.OwnerId,
             Size = upload.Size,
             ContentType = upload.ContentType,
-            ExpiresAt = upload.ExpiresAt,
+            ExpiresAt = upload.ExpiresAt + upload.Profile.ConfirmationGracePeriod,
         });
 
         Log.GrantIssued(_logger, upload.ProfileName, MethodName, upload.Size, upload.ExpiresAt);

@@ -1,0 +1,35 @@
+namespace DirectUpload;
+
+/// <summary>
+/// Confirms a single-request upload after the client says it is done: verifies the token, checks the object in the
+/// store (exists, size equals the declared size and lies within the profile, content type is the granted one), and
+/// calls every registered <see cref="IUploadCompletedHandler"/>.
+/// </summary>
+public interface IUploadConfirmationService
+{
+    /// <summary>Confirms an upload. Idempotent: confirming the same upload again returns the same facts.</summary>
+    /// <param name="request">The profile, token and caller.</param>
+    /// <param name="cancellationToken">A token to cancel the call.</param>
+    /// <returns>The stored object.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="UploadRejectedException">
+    /// The token is refused, the object is missing (<see cref="UploadRejectionReason.ObjectNotFound"/>), or it does not match
+    /// its grant (<see cref="UploadRejectionReason.SizeMismatch"/>, <see cref="UploadRejectionReason.ContentTypeMismatch"/>;
+    /// the object is then deleted when <see cref="UploadProfileOptions.DeleteInvalidUploads"/> is set).
+    /// </exception>
+    Task<UploadedObject> ConfirmAsync(UploadTokenRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// A host hook called when an upload is confirmed or a multipart upload completed, e.g. to write a database row.
+/// Register any number with <c>services.AddSingleton&lt;IUploadCompletedHandler, MyHandler&gt;()</c> (or scoped, when the
+/// call runs in a scope). A retried confirmation calls it again with the same facts, so make it idempotent (e.g. upsert by key).
+/// </summary>
+public interface IUploadCompletedHandler
+{
+    /// <summary>Handles a confirmed upload.</summary>
+    /// <param name="upload">The stored object.</param>
+    /// <param name="cancellationToken">A token to cancel the call.</param>
+    /// <returns>A task that completes when the hook is done.</returns>
+    ValueTask OnUploadCompletedAsync(UploadedObject upload, CancellationToken cancellationToken);
+}

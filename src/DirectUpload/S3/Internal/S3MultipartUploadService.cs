@@ -1,0 +1,380 @@
+using System.Globalization;
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using DirectUpload.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace DirectUpload.S3.Internal;
+
+/// <summary>The S3 implementation of <see cref="IMultipartUploadService"/>.</summary>
+internal sealed class S3MultipartUploadService : IMultipartUploadService
+{
+    public const int MaxPartsPerCall = 1000;
+
+    private readonly UploadRequestValidator _validator;
+    private readonly S3ClientContext _s3;
+    private readonly SigV4Signer _signer;
+    private readonly IUploadTokenService _tokens;
+    private readonly DirectUploadTelemetry _telemetry;
+    private readonly IEnumerable<IUploadCompletedHandler> _handlers;
+    private readonly ILogger _logger;
+
+    public S3MultipartUploadService(
+        UploadRequestValidator validator,
+        S3ClientContext s3,
+        SigV4Signer signer,
+        IUploadTokenService tokens,
+        DirectUploadTelemetry telemetry,
+        IEnumerable<IUploadCompletedHandler> handlers,
+        ILoggerFactory loggerFactory)
+    {
+        _handlers = handlers;
+        _validator = validator;
+        _s3 = s3;
+        _signer = signer;
+        _tokens = tokens;
+        _telemetry = telemetry;
+        _logger = loggerFactory.CreateLogger(Log.Category);
+    }
+
+    public async Task<MultipartUploadStart> StartAsync(UploadRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var activity = DirectUploadTelemetry.ActivitySource.StartActivity("DirectUpload.StartMultipart");
+        ValidatedUpload upload;
+        try
+        {
+            var profile = _validator.GetProfile(request.Profile).Profile;
+            if (profile.Method is not (UploadMethod.Multipart or UploadMethod.Auto))
+            {
+                throw new UploadRejectedException(UploadRejectionReason.MethodNotAllowed, $"Profile '{request.Profile}' does not use multipart uploads.");
+            }
+
+            upload = _validator.Validate(request, singleRequest: false);
+        }
+        catch (UploadRejectedException e)
+        {
+            Rejected(e.Reason == UploadRejectionReason.UnknownProfile ? DirectUploadTelemetry.UnknownProfileTag : request.Profile, e);
+            throw;
+        }
+
+        var layout = MultipartLayout.For(upload.Size, upload.Profile.PartSizeBytes);
+        var create = new InitiateMultipartUploadRequest
+        {
+            BucketName = upload.Bucket,
+            Key = upload.Key,
+            ContentType = upload.ContentType,
+        };
+        var p = upload.Profile;
+        foreach (var (key, value) in upload.Metadata)
+        {
+            create.Metadata.Add(key, value);
+        }
+
+        if (p.CacheControl is { } cacheControl)
+        {
+            create.Headers.CacheControl = cacheControl;
+        }
+
+        if (p.ContentDisposition is { } disposition)
+        {
+            create.Headers.ContentDisposition = disposition;
+        }
+
+        if (p.ServerSideEncryption is { } sse)
+        {
+            create.ServerSideEncryptionMethod = new ServerSideEncryptionMethod(sse);
+            if (p.KmsKeyId is { } kmsKeyId)
+            {
+                create.ServerSideEncryptionKeyManagementServiceKeyId = kmsKeyId;
+            }
+        }
+
+        if (p.StorageClass is { } storageClass)
+        {
+            create.StorageClass = new S3StorageClass(storageClass);
+        }
+
+        var response = await _s3.RequiredClient.InitiateMultipartUploadAsync(create, cancellationToken).ConfigureAwait(false);
+        var expiresAt = upload.Now + p.MultipartLifetime;
+        var token = _tokens.CreateToken(new UploadTicket
+        {
+            Profile = upload.ProfileName,
+            Key = upload.Key,
+            OwnerId = upload.OwnerId,
+            Size = upload.Size,
+            ContentType = upload.ContentType,
+            ExpiresAt = expiresAt,
+            UploadId = response.UploadId,
+            PartSize = layout.PartSize,
+        });
+
+        Log.MultipartStarted(_logger, upload.ProfileName, upload.Size, layout.PartCount, layout.PartSize);
+        Log.GrantKey(_logger, upload.ProfileName, upload.Key, request.FileName);
+        _telemetry.RecordIssued(upload.ProfileName, "MULTIPART");
+        return new MultipartUploadStart
+        {
+            UploadId = response.UploadId,
+            Key = upload.Key,
+            PartSize = layout.PartSize,
+            PartCount = layout.PartCount,
+            ExpiresAt = expiresAt,
+            Token = token,
+        };
+    }
+
+    public async ValueTask<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(MultipartPartsRequest request, CancellationToken cancellationToken = default)
+    {
+        var (ticket, profile, bucket, layout) = Check(request);
+        var numbers = request.PartNumbers ?? throw Reject(request, UploadRejectionReason.InvalidPartNumber, "No part numbers were given.");
+        if (numbers.Count is 0 or > MaxPartsPerCall)
+        {
+            throw Reject(request, UploadRejectionReason.InvalidPartNumber, $"Ask for 1 to {MaxPartsPerCall} parts at a time.");
+        }
+
+        var seen = new HashSet<int>();
+        foreach (var number in numbers)
+        {
+            if (number < 1 || number > layout.PartCount || !seen.Add(number))
+            {
+                throw Reject(request, UploadRejectionReason.InvalidPartNumber, $"Part number {number} is outside 1..{layout.PartCount} or repeated.");
+            }
+        }
+
+        if (request.ContentMd5 is { } md5s)
+        {
+            foreach (var (number, md5) in md5s)
+            {
+                if (!seen.Contains(number) || !IsMd5(md5))
+                {
+                    throw Reject(request, UploadRejectionReason.InvalidContentMd5, $"The Content-MD5 of part {number} is not a requested part's base64 MD5.");
+                }
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var credentials = await _s3.GetCredentialsAsync().ConfigureAwait(false);
+        var endpoint = _s3.GetEndpoint(bucket);
+        var now = _signer.TimeProvider.GetUtcNow();
+        var expiry = profile.Expiry;
+        var grants = new List<MultipartPartGrant>(numbers.Count);
+        foreach (var number in numbers)
+        {
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["Content-Length"] = layout.SizeOf(number).ToString(CultureInfo.InvariantCulture),
+            };
+            if (request.ContentMd5 is not null && request.ContentMd5.TryGetValue(number, out var md5))
+            {
+                headers["Content-MD5"] = md5;
+            }
+
+            var query = new KeyValuePair<string, string>[]
+            {
+                new("partNumber", number.ToString(CultureInfo.InvariantCulture)),
+                new("uploadId", ticket.UploadId!),
+            };
+            var url = _signer.Presign("PUT", endpoint, bucket, ticket.Key, credentials, expiry, now, headers, query);
+            grants.Add(new MultipartPartGrant { PartNumber = number, Url = url, Headers = headers, Size = layout.SizeOf(number), ExpiresAt = now + expiry });
+        }
+
+        Log.MultipartPartsSigned(_logger, ticket.Profile, grants.Count);
+        return grants;
+    }
+
+    public async Task<IReadOnlyList<UploadedPart>> ListPartsAsync(UploadTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        var (ticket, _, bucket, _) = Check(request);
+        var parts = await ListAllPartsAsync(request, ticket, bucket, cancellationToken).ConfigureAwait(false);
+        return parts.Select(p => new UploadedPart { PartNumber = p.PartNumber ?? 0, Size = p.Size ?? 0, ETag = p.ETag }).ToList();
+    }
+
+    public async Task<UploadedObject> CompleteAsync(MultipartCompleteRequest request, CancellationToken cancellationToken = default)
+    {
+        var (ticket, profile, bucket, layout) = Check(request);
+        using var activity = DirectUploadTelemetry.ActivitySource.StartActivity("DirectUpload.CompleteMultipart");
+        var given = request.Parts ?? throw Reject(request, UploadRejectionReason.InvalidParts, "No parts were given.");
+        if (given.Count != layout.PartCount)
+        {
+            throw Reject(request, UploadRejectionReason.InvalidParts, $"The upload has {layout.PartCount} parts; {given.Count} were given.");
+        }
+
+        var sorted = given.OrderBy(p => p.PartNumber).ToList();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (sorted[i].PartNumber != i + 1 || string.IsNullOrWhiteSpace(sorted[i].ETag) || sorted[i].ETag.Length > 128)
+            {
+                throw Reject(request, UploadRejectionReason.InvalidParts, "Every part from 1 to the part count must be given once, with its ETag.");
+            }
+        }
+
+        // every part must be in the store with exactly its expected size (each URL signed that size, so this holds
+        // unless a part is missing); checked before completing so a bad upload can still be resumed
+        var stored = await ListAllPartsAsync(request, ticket, bucket, cancellationToken).ConfigureAwait(false);
+        var storedByNumber = stored.ToDictionary(p => p.PartNumber ?? 0);
+        foreach (var part in sorted)
+        {
+            if (!storedByNumber.TryGetValue(part.PartNumber, out var s))
+            {
+                throw Reject(request, UploadRejectionReason.InvalidParts, $"Part {part.PartNumber} has not been uploaded.");
+            }
+
+            if (s.Size != layout.SizeOf(part.PartNumber))
+            {
+                throw Reject(request, UploadRejectionReason.SizeMismatch, $"Part {part.PartNumber} has {s.Size} bytes; {layout.SizeOf(part.PartNumber)} were expected.");
+            }
+
+            if (!string.Equals(Unquote(s.ETag), Unquote(part.ETag), StringComparison.Ordinal))
+            {
+                throw Reject(request, UploadRejectionReason.InvalidParts, $"The ETag given for part {part.PartNumber} does not match the stored part.");
+            }
+        }
+
+        var client = _s3.RequiredClient;
+        var complete = new CompleteMultipartUploadRequest { BucketName = bucket, Key = ticket.Key, UploadId = ticket.UploadId };
+        complete.AddPartETags(sorted.Select(p => new Amazon.S3.Model.PartETag(p.PartNumber, Quote(p.ETag))));
+        CompleteMultipartUploadResponse completed;
+        try
+        {
+            completed = await client.CompleteMultipartUploadAsync(complete, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // already completed (idempotent retry) or aborted: decide by the object itself
+            return await VerifyObjectAsync(request, ticket, profile, bucket, etag: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.BadRequest)
+        {
+            throw Reject(request, UploadRejectionReason.InvalidParts, $"The store refused to complete the upload ({e.ErrorCode}).");
+        }
+
+        return await VerifyObjectAsync(request, ticket, profile, bucket, completed.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task AbortAsync(UploadTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        var (ticket, _, bucket, _) = Check(request);
+        try
+        {
+            await _s3.RequiredClient.AbortMultipartUploadAsync(
+                new AbortMultipartUploadRequest { BucketName = bucket, Key = ticket.Key, UploadId = ticket.UploadId },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // already aborted or completed: nothing to free
+        }
+
+        Log.MultipartAborted(_logger, ticket.Profile);
+    }
+
+    private async Task<UploadedObject> VerifyObjectAsync(UploadTokenRequest request, UploadTicket ticket, UploadProfileOptions profile, string bucket, string? etag, CancellationToken cancellationToken)
+    {
+        var client = _s3.RequiredClient;
+        GetObjectMetadataResponse head;
+        try
+        {
+            head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = ticket.Key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw Reject(request, UploadRejectionReason.ObjectNotFound, "The multipart upload no longer exists and no object was stored.");
+        }
+
+        if (head.ContentLength != ticket.Size || head.ContentLength < profile.MinSizeBytes || head.ContentLength > profile.MaxSizeBytes)
+        {
+            await client.DeleteObjectAsync(bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
+            throw Reject(request, UploadRejectionReason.SizeMismatch, $"The completed object has {head.ContentLength} bytes; {ticket.Size} were declared. It was deleted.");
+        }
+
+        var uploaded = new UploadedObject
+        {
+            Profile = ticket.Profile,
+            Key = ticket.Key,
+            Size = head.ContentLength,
+            ContentType = head.Headers.ContentType ?? ticket.ContentType,
+            ETag = head.ETag ?? etag ?? string.Empty,
+            OwnerId = ticket.OwnerId,
+        };
+        foreach (var handler in _handlers)
+        {
+            await handler.OnUploadCompletedAsync(uploaded, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.MultipartCompleted(_logger, ticket.Profile, head.ContentLength);
+        _telemetry.RecordCompleted(ticket.Profile, "MULTIPART");
+        return uploaded;
+    }
+
+    private async Task<List<PartDetail>> ListAllPartsAsync(UploadTokenRequest request, UploadTicket ticket, string bucket, CancellationToken cancellationToken)
+    {
+        var parts = new List<PartDetail>();
+        int? marker = null;
+        try
+        {
+            while (true)
+            {
+                var page = await _s3.RequiredClient.ListPartsAsync(
+                    new ListPartsRequest { BucketName = bucket, Key = ticket.Key, UploadId = ticket.UploadId, PartNumberMarker = marker?.ToString(CultureInfo.InvariantCulture) },
+                    cancellationToken).ConfigureAwait(false);
+                if (page.Parts is { } pageParts)
+                {
+                    parts.AddRange(pageParts);
+                }
+
+                if (page.IsTruncated != true || page.NextPartNumberMarker is null)
+                {
+                    break;
+                }
+
+                marker = page.NextPartNumberMarker;
+            }
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw Reject(request, UploadRejectionReason.ObjectNotFound, "The multipart upload does not exist (completed or aborted).");
+        }
+
+        return parts;
+    }
+
+    private (UploadTicket Ticket, UploadProfileOptions Profile, string Bucket, MultipartLayout Layout) Check(UploadTokenRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var ticket = TokenGuard.Check(_tokens, request, multipart: true);
+            var (_, profile, bucket) = _validator.GetProfile(ticket.Profile);
+            return (ticket, profile, bucket, new MultipartLayout(ticket.Size, ticket.PartSize, (int)((ticket.Size + ticket.PartSize - 1) / ticket.PartSize)));
+        }
+        catch (UploadRejectedException e)
+        {
+            Rejected(DirectUploadTelemetry.UnknownProfileTag, e);
+            throw;
+        }
+    }
+
+    private UploadRejectedException Reject(UploadTokenRequest request, UploadRejectionReason reason, string message)
+    {
+        var e = new UploadRejectedException(reason, message);
+        Rejected(request.Profile, e);
+        return e;
+    }
+
+    private void Rejected(string profile, UploadRejectedException e)
+    {
+        Log.MultipartRejected(_logger, profile, e.Code);
+        _telemetry.RecordRejected(profile, "MULTIPART", e.Reason);
+    }
+
+    private static bool IsMd5(string? value)
+    {
+        Span<byte> buffer = stackalloc byte[18];
+        return value is { Length: 24 } && Convert.TryFromBase64String(value, buffer, out var written) && written == 16;
+    }
+
+    private static string Unquote(string? etag) => (etag ?? string.Empty).Trim().Trim('"');
+
+    private static string Quote(string etag) => string.Concat("\"", Unquote(etag), "\"");
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using DirectUpload.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace DirectUpload.S3.Internal;
+
+/// <summary>The S3 implementation of <see cref="IUploadConfirmationService"/> (a HEAD request, then the hooks).</summary>
+internal sealed class S3UploadConfirmationService : IUploadConfirmationService
+{
+    private readonly UploadRequestValidator _validator;
+    private readonly S3ClientContext _s3;
+    private readonly IUploadTokenService _tokens;
+    private readonly IEnumerable<IUploadCompletedHandler> _handlers;
+    private readonly DirectUploadTelemetry _telemetry;
+    private readonly ILogger _logger;
+
+    public S3UploadConfirmationService(
+        UploadRequestValidator validator,
+        S3ClientContext s3,
+        IUploadTokenService tokens,
+        IEnumerable<IUploadCompletedHandler> handlers,
+        DirectUploadTelemetry telemetry,
+        ILoggerFactory loggerFactory)
+    {
+        _validator = validator;
+        _s3 = s3;
+        _tokens = tokens;
+        _handlers = handlers;
+        _telemetry = telemetry;
+        _logger = loggerFactory.CreateLogger(Log.Category);
+    }
+
+    public async Task<UploadedObject> ConfirmAsync(UploadTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var activity = DirectUploadTelemetry.ActivitySource.StartActivity("DirectUpload.ConfirmUpload");
+        UploadTicket ticket;
+        UploadProfileOptions profile;
+        string bucket;
+        try
+        {
+            ticket = TokenGuard.Check(_tokens, request, multipart: false);
+            (_, profile, bucket) = _validator.GetProfile(ticket.Profile);
+        }
+        catch (UploadRejectedException e)
+        {
+            Rejected(DirectUploadTelemetry.UnknownProfileTag, e);
+            throw;
+        }
+
+        var client = _s3.RequiredClient;
+        GetObjectMetadataResponse head;
+        try
+        {
+            head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = ticket.Key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw Rejected(ticket.Profile, new UploadRejectedException(UploadRejectionReason.ObjectNotFound, "No object has been uploaded for this token."));
+        }
+
+        var size = head.ContentLength;
+        var contentType = head.Headers.ContentType ?? string.Empty;
+        UploadRejectedException? problem = null;
+        if (size != ticket.Size || size < profile.MinSizeBytes || size > profile.MaxSizeBytes)
+        {
+            problem = new UploadRejectedException(UploadRejectionReason.SizeMismatch, $"The object has {size} bytes; {ticket.Size} were declared.");
+        }
+        else if (!string.Equals(contentType, ticket.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            problem = new UploadRejectedException(UploadRejectionReason.ContentTypeMismatch, $"The object's content type '{contentType}' is not the granted '{ticket.ContentType}'.");
+        }
+
+        if (problem is not null)
+        {
+            if (profile.DeleteInvalidUploads)
+            {
+                await client.DeleteObjectAsync(bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
+            }
+
+            throw Rejected(ticket.Profile, problem);
+        }
+
+        var uploaded = new UploadedObject
+        {
+            Profile = ticket.Profile,
+            Key = ticket.Key,
+            Size = size,
+            ContentType = contentType,
+            ETag = head.ETag ?? string.Empty,
+            OwnerId = ticket.OwnerId,
+        };
+        foreach (var handler in _handlers)
+        {
+            await handler.OnUploadCompletedAsync(uploaded, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.UploadConfirmed(_logger, ticket.Profile, size);
+        _telemetry.RecordCompleted(ticket.Profile, "SINGLE");
+        return uploaded;
+    }
+
+    private UploadRejectedException Rejected(string profile, UploadRejectedException e)
+    {
+        Log.ConfirmationRejected(_logger, profile, e.Code);
+        _telemetry.RecordRejected(profile, "CONFIRM", e.Reason);
+        return e;
+    }
+}
