@@ -13,7 +13,7 @@ namespace DirectUpload.IntegrationTests.Infrastructure;
 
 /// <summary>Every integration test runs in this one collection, so the S3 starts once per run.</summary>
 [CollectionDefinition(Name)]
-public sealed class S3Collection : ICollectionFixture<S3Fixture>
+public sealed class RealS3 : ICollectionFixture<S3Fixture>
 {
     public const string Name = "Real S3 (Ceph RGW)";
 }
@@ -206,7 +206,7 @@ public sealed partial class S3Fixture : IAsyncLifetime
         var log = await stderr;
         var exports = ParseExports(output);
         exports.TryGetValue("RGW_DATA_DIR", out _rgwDataDir);
-        if (process.ExitCode != 0 || !exports.ContainsKey("RGW_ENDPOINT"))
+        if (process.ExitCode != 0 || !exports.TryGetValue("RGW_ENDPOINT", out var rgwEndpoint))
         {
             await StopRgwAsync();
             throw new InvalidOperationException(
@@ -214,7 +214,7 @@ public sealed partial class S3Fixture : IAsyncLifetime
                 $"or set DIRECTUPLOAD_S3_ENDPOINT/_ACCESS_KEY/_SECRET_KEY/_BUCKET). Its log:\n{Tail(log)}");
         }
 
-        Endpoint = exports["RGW_ENDPOINT"];
+        Endpoint = rgwEndpoint;
         AccessKey = exports["RGW_ACCESS_KEY"];
         SecretKey = exports["RGW_SECRET_KEY"];
         Bucket = exports["RGW_BUCKET"];

@@ -52,6 +52,27 @@ public static class StoreChecks
         status.Should().Be(HttpStatusCode.NotFound, $"nothing may be stored under '{key}' in {bucket ?? fixture.Bucket}");
     }
 
+    /// <summary>
+    /// The object's response headers exactly as the store sends them (a HEAD through an SDK-presigned URL; the SDK's own
+    /// response model re-formats some, e.g. it re-orders Cache-Control directives). Header names are case-insensitive.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> RawHeadersAsync(this S3Fixture fixture, string key)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var url = await fixture.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = fixture.Bucket,
+            Key = key,
+            Verb = HttpVerb.HEAD,
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            Protocol = fixture.Endpoint.StartsWith("https:", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTPS : Protocol.HTTP,
+        });
+        using var response = await fixture.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, $"HEAD of '{key}' through an SDK-presigned URL");
+        return response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
+            .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>The keys stored under a prefix, as the store lists them.</summary>
     public static async Task<List<string>> ListKeysAsync(this S3Fixture fixture, string prefix)
     {

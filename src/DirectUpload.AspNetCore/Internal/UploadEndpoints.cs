@@ -1,0 +1,279 @@
+using System.Net.Mime;
+using System.Text.Json;
+using Amazon.S3;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DirectUpload.AspNetCore.Internal;
+
+/// <summary>The handlers behind <see cref="Microsoft.AspNetCore.Builder.DirectUploadEndpointRouteBuilderExtensions.MapDirectUploads"/>.</summary>
+internal sealed class UploadEndpoints
+{
+    private readonly DirectUploadEndpointOptions _options;
+
+    public UploadEndpoints(DirectUploadEndpointOptions options)
+    {
+        _options = options;
+    }
+
+    public Task<IResult> IssueGrantAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var body = await ReadAsync<GrantRequestBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var issuer = context.RequestServices.GetRequiredService<IUploadPolicyIssuer>();
+        var grant = await issuer.IssueAsync(ToUploadRequest(profile, body, caller.OwnerId), ct).ConfigureAwait(false);
+        return Ok(grant);
+    });
+
+    public Task<IResult> ConfirmAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var body = await ReadAsync<TokenBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var service = context.RequestServices.GetRequiredService<IUploadConfirmationService>();
+        var uploaded = await service.ConfirmAsync(new UploadTokenRequest { Profile = profile, Token = body.Token ?? string.Empty, OwnerId = caller.OwnerId }, ct).ConfigureAwait(false);
+        return Ok(new UploadedObjectResponse(uploaded.Key, uploaded.Size, uploaded.ContentType, uploaded.ETag));
+    });
+
+    public Task<IResult> StartMultipartAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var body = await ReadAsync<GrantRequestBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
+        var start = await service.StartAsync(ToUploadRequest(profile, body, caller.OwnerId), ct).ConfigureAwait(false);
+        return Ok(new MultipartStartResponse(start.UploadId, start.Key, start.PartSize, start.PartCount, start.Token, start.ExpiresAt));
+    });
+
+    public Task<IResult> SignPartsAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var body = await ReadAsync<PartsBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        Dictionary<int, string>? md5 = null;
+        if (body.ContentMd5 is { Count: > 0 })
+        {
+            md5 = new Dictionary<int, string>(body.ContentMd5.Count);
+            foreach (var (number, value) in body.ContentMd5)
+            {
+                if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+                {
+                    throw new UploadRejectedException(UploadRejectionReason.InvalidPartNumber, $"'{Truncate(number)}' is not a part number.");
+                }
+
+                md5[n] = value;
+            }
+        }
+
+        var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
+        var parts = await service.SignPartsAsync(
+            new MultipartPartsRequest { Profile = profile, Token = body.Token ?? string.Empty, OwnerId = caller.OwnerId, PartNumbers = body.PartNumbers ?? [], ContentMd5 = md5 },
+            ct).ConfigureAwait(false);
+        return Ok(new PartsResponse<PartGrantResponse>(parts.Select(p => new PartGrantResponse(p.PartNumber, p.Url, p.Headers, p.Size, p.ExpiresAt)).ToList()));
+    });
+
+    public Task<IResult> ListPartsAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
+        var parts = await service.ListPartsAsync(new UploadTokenRequest { Profile = profile, Token = TokenFromQuery(context), OwnerId = caller.OwnerId }, ct).ConfigureAwait(false);
+        return Ok(new PartsResponse<UploadedPartResponse>(parts.Select(p => new UploadedPartResponse(p.PartNumber, p.Size, p.ETag)).ToList()));
+    });
+
+    public Task<IResult> CompleteMultipartAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var body = await ReadAsync<CompleteBody>(context, _options.MaxCompleteRequestBodyBytes, ct).ConfigureAwait(false);
+        var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
+        var parts = (body.Parts ?? []).Select(p => new PartETag { PartNumber = p.PartNumber, ETag = p.ETag ?? string.Empty }).ToList();
+        var uploaded = await service.CompleteAsync(
+            new MultipartCompleteRequest { Profile = profile, Token = body.Token ?? string.Empty, OwnerId = caller.OwnerId, Parts = parts },
+            ct).ConfigureAwait(false);
+        return Ok(new UploadedObjectResponse(uploaded.Key, uploaded.Size, uploaded.ContentType, uploaded.ETag));
+    });
+
+    public Task<IResult> AbortMultipartAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
+        await service.AbortAsync(new UploadTokenRequest { Profile = profile, Token = TokenFromQuery(context), OwnerId = caller.OwnerId }, ct).ConfigureAwait(false);
+        return Results.NoContent();
+    });
+
+    public Task<IResult> DownloadAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    {
+        var query = context.Request.Query;
+        var key = query["key"].ToString();
+        var inline = string.Equals(query["inline"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        var contentType = query["contentType"].ToString();
+        var issuer = context.RequestServices.GetRequiredService<IDownloadUrlIssuer>();
+        var grant = await issuer.CreateDownloadUrlAsync(
+            new DownloadRequest { Profile = profile, Key = key, OwnerId = caller.OwnerId, Inline = inline, ContentType = string.IsNullOrEmpty(contentType) ? null : contentType },
+            ct).ConfigureAwait(false);
+        return Ok(new DownloadResponse(grant.Url, grant.ExpiresAt, grant.ContentDisposition));
+    });
+
+    private static UploadRequest ToUploadRequest(string profile, GrantRequestBody body, string? ownerId) => new()
+    {
+        Profile = profile,
+        FileName = body.FileName ?? string.Empty,
+        ContentType = body.ContentType ?? string.Empty,
+        Size = body.Size ?? 0,
+        ContentMd5 = body.Md5,
+        OwnerId = ownerId,
+        Metadata = body.Metadata,
+    };
+
+    private static string TokenFromQuery(HttpContext context) => context.Request.Query["token"].ToString();
+
+    private static IResult Ok<T>(T value) => Results.Json(value, Json.Options);
+
+    private async Task<IResult> RunAsync(HttpContext context, string profile, Func<Caller, CancellationToken, Task<IResult>> handler)
+    {
+        var ct = context.RequestAborted;
+        try
+        {
+            var (caller, denied) = await AuthorizeAsync(context, profile).ConfigureAwait(false);
+            return denied ?? await handler(caller, ct).ConfigureAwait(false);
+        }
+        catch (UploadRejectedException e)
+        {
+            return Problems.From(e);
+        }
+        catch (BadRequestBodyException e)
+        {
+            return Problems.Create(e.Status, e.Code, e.Message);
+        }
+        catch (AmazonS3Exception e) when (!ct.IsCancellationRequested)
+        {
+            // the store's own words stay in the server logs of the SDK; the client gets a stable code
+            return Problems.Create(StatusCodes.Status502BadGateway, "storage_error", $"The storage service refused the call ({e.ErrorCode ?? e.StatusCode.ToString()}).");
+        }
+    }
+
+    private async Task<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<DirectUploadOptions>>().CurrentValue;
+        if (!options.Profiles.TryGetValue(profileName, out var profile))
+        {
+            return (default, Problems.Create(StatusCodes.Status404NotFound, UploadRejectionCodes.ToCode(UploadRejectionReason.UnknownProfile), "The upload profile is not configured."));
+        }
+
+        var user = context.User;
+        var authenticated = user.Identity?.IsAuthenticated == true;
+        if (profile.AuthorizationPolicy is { } policy)
+        {
+            var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+            var result = await authorization.AuthorizeAsync(user, resource: profileName, policyName: policy).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return (default, authenticated
+                    ? Problems.Create(StatusCodes.Status403Forbidden, "forbidden", $"The user may not use upload profile '{profileName}'.")
+                    : Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated", $"Upload profile '{profileName}' requires a signed-in user."));
+            }
+        }
+
+        string? owner = null;
+        if (authenticated)
+        {
+            foreach (var claimType in _options.OwnerIdClaimTypes)
+            {
+                owner = user.FindFirst(claimType)?.Value;
+                if (!string.IsNullOrEmpty(owner))
+                {
+                    break;
+                }
+            }
+        }
+
+        if (profile.ScopeToOwner && string.IsNullOrEmpty(owner))
+        {
+            return (default, Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated", $"Upload profile '{profileName}' is per user and requires a signed-in user."));
+        }
+
+        return (new Caller(owner), null);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext context, long limit, CancellationToken ct)
+        where T : class
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            throw new BadRequestBodyException(StatusCodes.Status415UnsupportedMediaType, "invalid_request_content_type", "The request body must be application/json.");
+        }
+
+        if (request.ContentLength > limit)
+        {
+            throw new BadRequestBodyException(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
+        }
+
+        // read at most limit + 1 bytes ourselves, so the limit holds on every server and for chunked bodies
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new BadRequestBodyException(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", "The request body is empty.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Options)
+                ?? throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", "The request body is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", $"The request body is not valid JSON for this endpoint ({e.Path ?? "$"}).");
+        }
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return false;
+        }
+
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        return mediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string Truncate(string value) => value.Length <= 16 ? value : value[..16] + "…";
+
+    private readonly record struct Caller(string? OwnerId);
+}
+
+internal sealed class BadRequestBodyException : Exception
+{
+    public BadRequestBodyException(int status, string code, string message)
+        : base(message)
+    {
+        Status = status;
+        Code = code;
+    }
+
+    public BadRequestBodyException()
+    {
+        Code = "invalid_request";
+    }
+
+    public BadRequestBodyException(string message)
+        : base(message)
+    {
+        Code = "invalid_request";
+    }
+
+    public BadRequestBodyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Code = "invalid_request";
+    }
+
+    public int Status { get; } = StatusCodes.Status400BadRequest;
+
+    public string Code { get; }
+}
