@@ -41,10 +41,12 @@ internal sealed class CompletePart
 {
     public int PartNumber { get; set; }
 
+    [JsonPropertyName("etag")]
     public string? ETag { get; set; }
 }
 
-internal sealed record UploadedObjectResponse(string Key, long Size, string ContentType, string ETag);
+// "etag", as in the HTTP contract: the camelCase policy alone would write "eTag"
+internal sealed record UploadedObjectResponse(string Key, long Size, string ContentType, [property: JsonPropertyName("etag")] string ETag);
 
 internal sealed record MultipartStartResponse(string UploadId, string Key, long PartSize, int PartCount, string Token, DateTimeOffset ExpiresAt);
 
@@ -52,7 +54,7 @@ internal sealed record PartGrantResponse(int PartNumber, string Url, IReadOnlyDi
 
 internal sealed record PartsResponse<T>(IReadOnlyList<T> Parts);
 
-internal sealed record UploadedPartResponse(int PartNumber, long Size, string ETag);
+internal sealed record UploadedPartResponse(int PartNumber, long Size, [property: JsonPropertyName("etag")] string ETag);
 
 internal sealed record DownloadResponse(string Url, DateTimeOffset ExpiresAt, string ContentDisposition);
 
@@ -61,6 +63,9 @@ internal static class Json
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // the Web defaults read "1234" as a number; the contract's numbers are JSON numbers
+        NumberHandling = JsonNumberHandling.Strict,
         AllowTrailingCommas = false,
         MaxDepth = 16,
     };

@@ -1,9 +1,10 @@
 using System.Net.Mime;
 using System.Text.Json;
-using Amazon.S3;
+using Amazon.Runtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DirectUpload.AspNetCore.Internal;
@@ -136,10 +137,17 @@ internal sealed class UploadEndpoints
         {
             return Problems.Create(e.Status, e.Code, e.Message);
         }
-        catch (AmazonS3Exception e) when (!ct.IsCancellationRequested)
+        catch (AmazonServiceException e) when (!ct.IsCancellationRequested)
         {
-            // the store's own words stay in the server logs of the SDK; the client gets a stable code
-            return Problems.Create(StatusCodes.Status502BadGateway, "storage_error", $"The storage service refused the call ({e.ErrorCode ?? e.StatusCode.ToString()}).");
+            // the store's own words (error code, message, request id, bucket) go to the server log only;
+            // the client gets a stable code. The SDK logs nothing by default, so this is the only trace of the failure.
+            var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(EndpointLog.Category);
+            if (logger is not null)
+            {
+                EndpointLog.StorageFailed(logger, e, profile, e.ErrorCode, (int)e.StatusCode);
+            }
+
+            return Problems.Create(StatusCodes.Status502BadGateway, "storage_error", "The storage service failed the call; try again later.");
         }
     }
 
@@ -276,4 +284,17 @@ internal sealed class BadRequestBodyException : Exception
     public int Status { get; } = StatusCodes.Status400BadRequest;
 
     public string Code { get; }
+}
+
+/// <summary>The log messages of the endpoints.</summary>
+internal static partial class EndpointLog
+{
+    /// <summary>The logger category of the endpoints.</summary>
+    public const string Category = "DirectUpload.AspNetCore";
+
+    internal const int IdStorageFailed = 50;
+
+    [LoggerMessage(EventId = IdStorageFailed, EventName = "StorageFailed", Level = LogLevel.Warning,
+        Message = "The storage service failed a call for upload profile {Profile}: {ErrorCode} (HTTP {StatusCode}); the client got 502 storage_error.")]
+    public static partial void StorageFailed(ILogger logger, Exception exception, string profile, string? errorCode, int statusCode);
 }

@@ -22,7 +22,7 @@ public static class SigV4Verifier
             .Select(p => p.Name + "=" + p.Value));
 
         var all = headers.Where(h => !h.Key.Equals("host", StringComparison.OrdinalIgnoreCase))
-            .Select(h => (Name: h.Key.ToLowerInvariant(), Value: h.Value.Trim()))
+            .Select(h => (Name: h.Key.ToLowerInvariant(), Value: TrimAll(h.Value)))
             .Append((Name: "host", Value: uri.IsDefaultPort ? uri.Host : uri.Authority))
             .OrderBy(h => h.Name, StringComparer.Ordinal)
             .ToList();
@@ -54,6 +54,9 @@ public static class SigV4Verifier
 
         return key;
     }
+
+    // SigV4 "Trimall": surrounding spaces removed, runs of spaces collapsed to one
+    private static string TrimAll(string value) => System.Text.RegularExpressions.Regex.Replace(value.Trim(), " {2,}", " ");
 
     private static string Encode(string value)
     {

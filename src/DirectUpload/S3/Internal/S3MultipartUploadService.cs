@@ -211,7 +211,17 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
 
         // every part must be in the store with exactly its expected size (each URL signed that size, so this holds
         // unless a part is missing); checked before completing so a bad upload can still be resumed
-        var stored = await ListAllPartsAsync(request, ticket, bucket, cancellationToken).ConfigureAwait(false);
+        List<PartDetail> stored;
+        try
+        {
+            stored = await ListAllPartsAsync(request, ticket, bucket, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UploadRejectedException e) when (e.Reason == UploadRejectionReason.ObjectNotFound)
+        {
+            // the upload is gone: a retry after a successful completion finds the object; after an abort, nothing
+            return await VerifyObjectAsync(request, ticket, profile, bucket, etag: null, cancellationToken).ConfigureAwait(false);
+        }
+
         var storedByNumber = stored.ToDictionary(p => p.PartNumber ?? 0);
         foreach (var part in sorted)
         {

@@ -1,0 +1,484 @@
+// directupload.js — browser client of DirectUpload (https://github.com/…/DirectUpload), MIT licence.
+//
+// A dependency-free ES module: copy it into your app or serve it as is. It talks to the endpoints that
+// `app.MapDirectUploads("/uploads")` maps on the host and sends the file's bytes straight to S3:
+//
+//   import { upload } from '/js/directupload.js';
+//   const result = await upload(file, {
+//     profile: 'photos',
+//     onProgress: ({ bytes, total, percent }) => { bar.value = percent; },
+//   });
+//   console.log(result.key, result.size);
+//
+// Single uploads: grant (POST {basePath}/{profile}) → PUT or POST to S3 → confirm (POST …/complete).
+// Multipart (files ≥ multipartThreshold, or when the profile answers `method_not_allowed`): start → sign parts in
+// batches → PUT parts in parallel (retry with backoff per part) → complete. The S3 bucket's CORS rule must allow the
+// page's origin, the methods PUT and POST, the request headers the grants carry, and expose the `ETag` header.
+//
+// Errors are thrown as DirectUploadError: `.code` is the host's stable problem+json `code` (e.g. `too_large`,
+// `content_type_not_allowed`, `unauthenticated`) or one of this client's own (`upload_failed`, `etag_not_exposed`,
+// `network_error`, `aborted`), `.status` the HTTP status, and `.message` the server's `detail`.
+
+/**
+ * Progress of an upload.
+ * @typedef {object} UploadProgress
+ * @property {number} bytes    Bytes sent so far (parts that failed and are retried count from zero again).
+ * @property {number} total    The file's size in bytes.
+ * @property {number} percent  0–100, an integer; 100 once every byte has been sent.
+ */
+
+/**
+ * Options of {@link upload}.
+ * @typedef {object} UploadOptions
+ * @property {string} profile                 The upload profile configured on the host (e.g. `photos`).
+ * @property {string} [basePath='/uploads']   Where the host mapped the DirectUpload endpoints.
+ * @property {(progress: UploadProgress) => void} [onProgress]  Called as bytes are sent.
+ * @property {AbortSignal} [signal]           Cancels the upload (the promise rejects with code `aborted`).
+ * @property {number} [multipartThreshold=67108864]  Files of this size (64 MiB) or more go multipart.
+ * @property {number} [parallel=4]            Parts sent at the same time (multipart).
+ * @property {number} [retries=4]             Retries per S3 request (network errors, 5xx, 408, 429) with exponential backoff.
+ * @property {typeof fetch} [fetch]           The fetch used to call the host (not S3), e.g. one that adds auth.
+ * @property {Record<string, string>} [headers]  Extra headers for the calls to the host (e.g. an anti-forgery token).
+ * @property {string} [fileName]              Overrides `file.name`.
+ * @property {string} [contentType]           Overrides `file.type` (default `application/octet-stream` when the browser knows none).
+ * @property {Storage|null} [resumeStorage]   Where unfinished multipart uploads are remembered so that uploading the same
+ *                                            file again resumes them; default `localStorage`, `null` to disable.
+ */
+
+/**
+ * What was stored, as confirmed by the host against S3.
+ * @typedef {object} UploadResult
+ * @property {string} key           The object key.
+ * @property {number} size          The stored size in bytes.
+ * @property {string} [contentType] The stored content type.
+ * @property {string} [etag]        The object's ETag.
+ * @property {'PUT'|'POST'|'MULTIPART'} method  How the bytes were sent.
+ */
+
+const MiB = 1024 * 1024;
+
+/** An upload that failed: a refusal of the host (problem+json), of S3, or a network error. */
+export class DirectUploadError extends Error {
+  /**
+   * @param {string} message  For people: the server's `detail` when there is one.
+   * @param {{code?: string, status?: number, problem?: object, cause?: unknown}} [info]
+   */
+  constructor(message, info = {}) {
+    super(message, info.cause === undefined ? undefined : { cause: info.cause });
+    this.name = 'DirectUploadError';
+    /** Stable, machine-readable code, e.g. `too_large`. */
+    this.code = info.code ?? 'upload_failed';
+    /** HTTP status of the failed call (0 for a network error). */
+    this.status = info.status ?? 0;
+    /** The host's problem+json document, when it sent one. */
+    this.problem = info.problem;
+  }
+}
+
+/**
+ * Uploads a file (or Blob) straight to S3 through the grants of a DirectUpload host.
+ * @param {Blob & {name?: string}} file  The file, e.g. from `<input type=file>`.
+ * @param {UploadOptions} options
+ * @returns {Promise<UploadResult>}
+ * @throws {DirectUploadError}
+ */
+export async function upload(file, options) {
+  if (!file || typeof file.size !== 'number' || typeof file.slice !== 'function') {
+    throw new TypeError('upload(file, options): file must be a File or Blob');
+  }
+  if (!options || !options.profile) {
+    throw new TypeError('upload(file, options): options.profile is required');
+  }
+  const ctx = createContext(file, options);
+  throwIfAborted(ctx.signal);
+
+  if (file.size >= ctx.multipartThreshold) {
+    try {
+      return await uploadMultipart(ctx);
+    } catch (e) {
+      // a profile that does not do multipart: fall back to a single upload (which may then refuse the size)
+      if (!(e instanceof DirectUploadError && e.code === 'method_not_allowed' && !ctx.multipartStarted)) throw e;
+    }
+    return uploadSingle(ctx, /* allowMultipartFallback */ false);
+  }
+  return uploadSingle(ctx, true);
+}
+
+// ------------------------------------------------------------------------------------------ context
+
+function createContext(file, options) {
+  const basePath = (options.basePath ?? '/uploads').replace(/\/+$/, '');
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let resumeStorage = options.resumeStorage;
+  if (resumeStorage === undefined) {
+    try { resumeStorage = globalThis.localStorage ?? null; } catch { resumeStorage = null; }
+  }
+  const total = file.size;
+  const ctx = {
+    file,
+    total,
+    profile: options.profile,
+    profileUrl: `${basePath}/${encodeURIComponent(options.profile)}`,
+    fileName: options.fileName ?? file.name ?? 'blob',
+    contentType: options.contentType || file.type || 'application/octet-stream',
+    signal: options.signal,
+    multipartThreshold: options.multipartThreshold ?? 64 * MiB,
+    parallel: Math.max(1, Math.floor(options.parallel ?? 4)),
+    retries: Math.max(0, Math.floor(options.retries ?? 4)),
+    headers: options.headers ?? {},
+    fetch: fetchFn,
+    resumeStorage,
+    multipartStarted: false,
+    lastBytes: -1,
+    onProgress: options.onProgress,
+  };
+  ctx.report = (bytes) => {
+    if (!ctx.onProgress) return;
+    bytes = Math.min(Math.max(0, bytes), total);
+    const percent = total > 0 ? Math.floor((bytes * 100) / total) : 100;
+    if (bytes === ctx.lastBytes) return;
+    ctx.lastBytes = bytes;
+    try { ctx.onProgress({ bytes, total, percent }); } catch (e) { setTimeout(() => { throw e; }); }
+  };
+  return ctx;
+}
+
+// ------------------------------------------------------------------------------------------ single PUT / POST
+
+async function uploadSingle(ctx, allowMultipartFallback) {
+  let grant;
+  try {
+    grant = await callHost(ctx, 'POST', ctx.profileUrl, {
+      fileName: ctx.fileName, contentType: ctx.contentType, size: ctx.total,
+    });
+  } catch (e) {
+    if (allowMultipartFallback && e instanceof DirectUploadError && e.code === 'method_not_allowed') {
+      return uploadMultipart(ctx);
+    }
+    throw e;
+  }
+
+  const method = String(grant.method || '').toUpperCase();
+  ctx.report(0);
+  await withRetries(ctx, async () => {
+    if (method === 'PUT') {
+      await sendXhr(ctx, 'PUT', grant.url, grant.headers, ctx.file, (loaded) => ctx.report(loaded));
+    } else if (method === 'POST') {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(grant.fields ?? {})) form.append(name, value);
+      form.append('file', ctx.file, ctx.fileName); // the file goes last: S3 ignores fields after it
+      // the form is slightly larger than the file (fields, boundaries): scale the progress to the file
+      await sendXhr(ctx, 'POST', grant.url, {}, form, (loaded, formTotal) =>
+        ctx.report(formTotal ? Math.round((loaded / formTotal) * ctx.total) : loaded));
+    } else {
+      throw new DirectUploadError(`The host returned a grant with an unsupported method '${grant.method}'.`, { code: 'invalid_grant' });
+    }
+  }, { onRetry: () => ctx.report(0) });
+  ctx.report(ctx.total);
+
+  const done = await callHost(ctx, 'POST', `${ctx.profileUrl}/complete`, { token: grant.token });
+  return { key: done.key ?? grant.key, size: done.size ?? ctx.total, contentType: done.contentType, etag: done.etag, method };
+}
+
+// ------------------------------------------------------------------------------------------ multipart
+
+async function uploadMultipart(ctx) {
+  const resumeKey = resumeKeyOf(ctx);
+  let start = readResume(ctx, resumeKey);
+  /** @type {Map<number, string>} part number → ETag of the parts S3 has */
+  const done = new Map();
+  if (start) {
+    // resume: ask the host which parts S3 already has (GET …/multipart/parts?token=)
+    try {
+      const listed = await callHost(ctx, 'GET', `${ctx.profileUrl}/multipart/parts?token=${encodeURIComponent(start.token)}`);
+      for (const part of listed.parts ?? []) {
+        if (part.partNumber >= 1 && part.partNumber <= start.partCount && part.size === partSize(start, part.partNumber) && part.etag) {
+          done.set(part.partNumber, part.etag);
+        }
+      }
+    } catch (e) {
+      if (isAbort(e)) throw e;
+      start = null; // expired, completed or aborted meanwhile: start again
+      done.clear();
+      forgetResume(ctx, resumeKey);
+    }
+  }
+  if (!start) {
+    const started = await callHost(ctx, 'POST', `${ctx.profileUrl}/multipart`, {
+      fileName: ctx.fileName, contentType: ctx.contentType, size: ctx.total,
+    });
+    start = { ...started, size: ctx.total };
+    rememberResume(ctx, resumeKey, start);
+  }
+  ctx.multipartStarted = true;
+  const { token } = start;
+
+  // progress = bytes of finished parts + bytes sent by the attempts in flight
+  let finishedBytes = 0;
+  for (const n of done.keys()) finishedBytes += partSize(start, n);
+  const inFlight = new Map(); // part number → bytes sent by its current attempt
+  const report = () => { let n = finishedBytes; for (const v of inFlight.values()) n += v; ctx.report(n); };
+  report();
+
+  const todo = [];
+  for (let n = 1; n <= start.partCount; n++) if (!done.has(n)) todo.push(n);
+
+  // The workers share one signal: the caller's cancel, or the first part that fails for good, stops them all.
+  const controller = new AbortController();
+  const outer = ctx.signal;
+  const stop = () => controller.abort(outer?.reason);
+  if (outer?.aborted) stop(); else outer?.addEventListener('abort', stop, { once: true });
+  const pctx = { ...ctx, signal: controller.signal };
+
+  // Part URLs are signed just in time, in batches (POST …/multipart/parts), and again when about to expire.
+  const batchSize = Math.min(1000, Math.max(ctx.parallel * 4, 16));
+  const signed = new Map(); // part number → {url, headers, expiresAt (ms)}
+  const signing = new Map(); // part number → promise of the batch that signs it
+  let nextToSign = 0; // index into todo of the next part nobody asked to sign yet
+  const grantFor = async (n) => {
+    const cached = signed.get(n);
+    if (cached && cached.expiresAt - Date.now() > 60_000) return cached;
+    if (!signing.has(n)) {
+      const batch = [n];
+      while (batch.length < batchSize && nextToSign < todo.length) {
+        const m = todo[nextToSign++];
+        if (m !== n && !signed.has(m) && !signing.has(m)) batch.push(m);
+      }
+      const promise = callHost(pctx, 'POST', `${ctx.profileUrl}/multipart/parts`, { token, partNumbers: batch })
+        .then((res) => {
+          for (const p of res.parts ?? []) {
+            signed.set(p.partNumber, { url: p.url, headers: p.headers ?? {}, expiresAt: Date.parse(p.expiresAt) || Date.now() + 300_000 });
+          }
+        })
+        .finally(() => { for (const m of batch) signing.delete(m); });
+      for (const m of batch) signing.set(m, promise);
+    }
+    await signing.get(n);
+    const fresh = signed.get(n);
+    if (!fresh) throw new DirectUploadError(`The server signed no URL for part ${n}.`, { code: 'invalid_grant' });
+    return fresh;
+  };
+
+  const sendPart = async (n) => {
+    const from = (n - 1) * start.partSize;
+    const blob = ctx.file.slice(from, from + partSize(start, n));
+    const etag = await withRetries(pctx, async () => {
+      const grant = await grantFor(n);
+      inFlight.set(n, 0);
+      try {
+        const xhr = await sendXhr(pctx, 'PUT', grant.url, grant.headers, blob, (loaded) => { inFlight.set(n, loaded); report(); });
+        const tag = xhr.getResponseHeader('ETag');
+        if (!tag) {
+          throw new DirectUploadError(
+            'S3 stored the part but its ETag header cannot be read: the bucket\'s CORS rule must expose ETag (ExposeHeaders: ["ETag"]).',
+            { code: 'etag_not_exposed', status: xhr.status });
+        }
+        return tag;
+      } catch (e) {
+        if (e instanceof DirectUploadError && e.status === 403) signed.delete(n); // maybe expired: sign again
+        inFlight.delete(n); // a retry starts this part from zero
+        report();
+        throw e;
+      }
+    }, { retryForbidden: true });
+    signed.delete(n);
+    inFlight.delete(n);
+    done.set(n, etag);
+    finishedBytes += partSize(start, n);
+    report();
+  };
+
+  // a pool of `parallel` workers taking the next part
+  let next = 0;
+  let failure = null;
+  const worker = async () => {
+    while (!controller.signal.aborted && next < todo.length) {
+      const n = todo[next++];
+      try {
+        await sendPart(n);
+      } catch (e) {
+        failure ??= e;
+        controller.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(ctx.parallel, todo.length) }, worker));
+  } finally {
+    outer?.removeEventListener('abort', stop);
+  }
+
+  if (outer?.aborted || failure) {
+    if (!ctx.resumeStorage) {
+      // nothing will resume it: free the stored parts now (a bucket lifecycle rule is the safety net)
+      callHost({ ...ctx, signal: undefined }, 'DELETE', `${ctx.profileUrl}/multipart?token=${encodeURIComponent(token)}`).catch(() => {});
+    }
+    throw outer?.aborted ? abortError(outer) : failure;
+  }
+
+  ctx.report(ctx.total);
+  const parts = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
+  const result = await callHost(ctx, 'POST', `${ctx.profileUrl}/multipart/complete`, { token, parts });
+  forgetResume(ctx, resumeKey);
+  return { key: result.key ?? start.key, size: result.size ?? ctx.total, contentType: result.contentType, etag: result.etag, method: 'MULTIPART' };
+}
+
+function partSize(start, n) {
+  return n < start.partCount ? start.partSize : start.size - (start.partCount - 1) * start.partSize;
+}
+
+// resume state: the multipart start of an unfinished upload of the same file to the same profile
+function resumeKeyOf(ctx) {
+  const f = ctx.file;
+  return `directupload:${ctx.profileUrl}:${ctx.fileName}:${ctx.total}:${f.lastModified ?? ''}:${ctx.contentType}`;
+}
+
+function readResume(ctx, key) {
+  if (!ctx.resumeStorage) return null;
+  try {
+    const s = JSON.parse(ctx.resumeStorage.getItem(key) ?? 'null');
+    if (s && s.token && s.partSize > 0 && s.partCount > 0 && s.size === ctx.total && Date.parse(s.expiresAt) > Date.now() + 60_000) return s;
+  } catch { /* unreadable: ignore */ }
+  return null;
+}
+
+function rememberResume(ctx, key, start) {
+  if (!ctx.resumeStorage) return;
+  try {
+    ctx.resumeStorage.setItem(key, JSON.stringify({
+      token: start.token, key: start.key, uploadId: start.uploadId, partSize: start.partSize,
+      partCount: start.partCount, expiresAt: start.expiresAt, size: ctx.total,
+    }));
+  } catch { /* storage full or denied: no resume */ }
+}
+
+function forgetResume(ctx, key) {
+  try { ctx.resumeStorage?.removeItem(key); } catch { /* ignore */ }
+}
+
+// ------------------------------------------------------------------------------------------ HTTP
+
+/** Calls the host's JSON API; a problem+json answer becomes a DirectUploadError. */
+async function callHost(ctx, method, url, body) {
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json, application/problem+json', ...ctx.headers },
+    signal: ctx.signal,
+  };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await ctx.fetch(url, init);
+  } catch (e) {
+    if (isAbort(e) || ctx.signal?.aborted) throw abortError(ctx.signal, e);
+    throw new DirectUploadError(`Could not reach the server (${e && e.message ? e.message : e}).`, { code: 'network_error', cause: e });
+  }
+  const text = await response.text();
+  let json = null;
+  if (text) {
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+  }
+  if (!response.ok) {
+    const problem = json && typeof json === 'object' ? json : undefined;
+    const detail = problem?.detail || problem?.title || `The server answered ${response.status} ${response.statusText}`.trim();
+    throw new DirectUploadError(detail, { code: problem?.code ?? `http_${response.status}`, status: response.status, problem });
+  }
+  return json ?? {};
+}
+
+/**
+ * Sends a request to S3 with XMLHttpRequest (fetch cannot report upload progress).
+ * Resolves with the XHR on 2xx; rejects with a DirectUploadError otherwise.
+ */
+function sendXhr(ctx, method, url, headers, body, onUploadProgress) {
+  return new Promise((resolve, reject) => {
+    const signal = ctx.signal;
+    if (signal?.aborted) { reject(abortError(signal)); return; }
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url, true);
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      const lower = name.toLowerCase();
+      if (lower === 'content-length' || lower === 'host') continue; // the browser sets these
+      xhr.setRequestHeader(name, value);
+    }
+    const onAbort = () => xhr.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const cleanup = () => signal?.removeEventListener('abort', onAbort);
+    if (onUploadProgress) {
+      xhr.upload.onprogress = (e) => onUploadProgress(e.loaded, e.lengthComputable ? e.total : 0);
+    }
+    xhr.onload = () => {
+      cleanup();
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(xhr); return; }
+      const s3 = parseS3Error(xhr.responseText);
+      const what = s3.code ? `${s3.code}${s3.message ? `: ${s3.message}` : ''}` : `HTTP ${xhr.status}`;
+      reject(new DirectUploadError(`The storage refused the upload (${what}).`, {
+        code: 'upload_failed', status: xhr.status, problem: s3.code ? { storageCode: s3.code, storageMessage: s3.message } : undefined,
+      }));
+    };
+    xhr.onerror = () => { cleanup(); reject(new DirectUploadError('The upload to the storage failed (network error, or the bucket\'s CORS rule does not allow this page).', { code: 'network_error', status: 0 })); };
+    xhr.ontimeout = () => { cleanup(); reject(new DirectUploadError('The upload to the storage timed out.', { code: 'network_error', status: 0 })); };
+    xhr.onabort = () => { cleanup(); reject(abortError(signal)); };
+    xhr.send(body);
+  });
+}
+
+function parseS3Error(text) {
+  if (!text) return {};
+  const pick = (tag) => {
+    const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text);
+    return m ? m[1] : undefined;
+  };
+  return { code: pick('Code'), message: pick('Message') };
+}
+
+// ------------------------------------------------------------------------------------------ retries, cancellation
+
+function isRetryable(e) {
+  if (!(e instanceof DirectUploadError)) return false;
+  if (e.code === 'aborted' || e.code === 'etag_not_exposed') return false;
+  const s = e.status;
+  return s === 0 || s === 403 || s === 408 || s === 429 || s >= 500;
+}
+
+/**
+ * Runs `attempt(n)` up to 1 + ctx.retries times, with exponential backoff and jitter between attempts.
+ * A 403 from S3 is final, except for multipart parts (`retryForbidden`), whose URL is then signed again.
+ */
+async function withRetries(ctx, attempt, { retryForbidden = false, onRetry } = {}) {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (e) {
+      const retryable = isRetryable(e) && (e.status !== 403 || retryForbidden) && !ctx.signal?.aborted;
+      if (!retryable || n >= ctx.retries) throw e;
+      onRetry?.();
+      await sleep(Math.min(500 * 2 ** n, 10_000) * (0.5 + Math.random() / 2), ctx.signal);
+    }
+  }
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(abortError(signal)); return; }
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(timer); reject(abortError(signal)); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function isAbort(e) {
+  return (e instanceof DirectUploadError && e.code === 'aborted') || (e && e.name === 'AbortError');
+}
+
+function abortError(signal, cause) {
+  return new DirectUploadError('The upload was cancelled.', { code: 'aborted', cause: cause ?? signal?.reason });
+}
+
+function throwIfAborted(signal) {
+  if (signal?.aborted) throw abortError(signal);
+}
