@@ -117,8 +117,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 var app = builder.Build();
-app.Logger.LogInformation("S3: {S3}", s3.Describe());
-app.Logger.LogInformation("Catalog: SQLite {DataSource}", catalog.DataSource);
+SampleLog.S3Store(app.Logger, s3.Describe());
+SampleLog.Catalog(app.Logger, catalog.DataSource);
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 6. Pages: static HTML + the dependency-free browser client wwwroot/js/directupload.js

@@ -153,6 +153,6 @@ public sealed class CatalogUploadCompletedHandler : IUploadCompletedHandler
     public async ValueTask OnUploadCompletedAsync(UploadedObject upload, CancellationToken cancellationToken)
     {
         await _catalog.UpsertAsync(upload, _time.GetUtcNow(), cancellationToken);
-        _logger.LogInformation("Catalogued a {Profile} upload of {Size} bytes ({ContentType})", upload.Profile, upload.Size, upload.ContentType);
+        SampleLog.Catalogued(_logger, upload.Profile, upload.Size, upload.ContentType);
     }
 }

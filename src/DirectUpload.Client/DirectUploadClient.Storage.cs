@@ -129,7 +129,7 @@ public sealed partial class DirectUploadClient
                 // Set by the content itself; a grant for another size would be refused by the store anyway.
                 if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length != content.Headers.ContentLength)
                 {
-                    throw new ArgumentException($"The grant binds Content-Length {value}; the content has {content.Headers.ContentLength} bytes.", "content");
+                    throw new ArgumentException($"The grant binds Content-Length {value}; the content has {content.Headers.ContentLength} bytes.", nameof(content));
                 }
 
                 continue;
@@ -143,7 +143,7 @@ public sealed partial class DirectUploadClient
             content.Headers.Remove(name);
             if (!content.Headers.TryAddWithoutValidation(name, value))
             {
-                throw new ArgumentException($"The grant's header '{name}' cannot be sent.", "grant");
+                throw new ArgumentException($"The grant's header '{name}' cannot be sent.", nameof(headers));
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,7 +11,7 @@ namespace DirectUpload.Client.Internal;
 internal sealed class OrderedStringMapConverter : JsonConverter<IReadOnlyDictionary<string, string>>
 {
     public static readonly IReadOnlyDictionary<string, string> Empty =
-        new OrderedDictionary<string, string>(0, StringComparer.OrdinalIgnoreCase).AsReadOnly();
+        new ReadOnlyDictionary<string, string>(new OrderedDictionary<string, string>(0, StringComparer.OrdinalIgnoreCase));
 
     public override IReadOnlyDictionary<string, string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -36,7 +37,7 @@ internal sealed class OrderedStringMapConverter : JsonConverter<IReadOnlyDiction
             map[name] = reader.GetString()!;
         }
 
-        return map.AsReadOnly();
+        return new ReadOnlyDictionary<string, string>(map);
     }
 
     public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> value, JsonSerializerOptions options)

@@ -122,6 +122,8 @@ internal abstract class UploadSource : IDisposable
             {
                 handle.Dispose();
             }
+
+            base.Dispose(disposing);
         }
     }
 
@@ -152,6 +154,8 @@ internal abstract class UploadSource : IDisposable
             {
                 _gate.Dispose();
             }
+
+            base.Dispose(disposing);
         }
     }
 

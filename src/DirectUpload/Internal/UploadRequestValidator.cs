@@ -65,7 +65,7 @@ internal sealed class UploadRequestValidator
         var owner = ValidateOwner(name, profile, request.OwnerId);
         var metadata = MergeMetadata(name, profile, request.Metadata);
 
-        var now = _timeProvider.GetUtcNow();
+        var now = DirectUpload.S3.Internal.SigV4Signer.SigningInstant(_timeProvider);
         var key = CreateKey(name, profile, request.FileName, contentType, owner, now);
         return new ValidatedUpload(name, profile, bucket, key, contentType, request.Size, md5, owner, metadata, now, now + profile.Expiry);
     }
@@ -179,6 +179,19 @@ internal sealed class UploadRequestValidator
         if (owner.Length > MaxOwnerIdLength || owner.Any(char.IsControl))
         {
             throw Reject(UploadRejectionReason.InvalidOwner, $"The owner id is longer than {MaxOwnerIdLength} characters or contains control characters.");
+        }
+
+        // a lone surrogate would reach the key as U+FFFD, so two different owner ids could share one folder
+        for (var i = 0; i < owner.Length; i++)
+        {
+            if (char.IsHighSurrogate(owner[i]) && i + 1 < owner.Length && char.IsLowSurrogate(owner[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(owner[i]))
+            {
+                throw Reject(UploadRejectionReason.InvalidOwner, "The owner id is not valid UTF-16.");
+            }
         }
 
         return owner;

@@ -131,8 +131,8 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
             ? S3.Object
             : new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = ServiceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" }));
 
-        services.AddAuthentication(TestAuthHandler.Scheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.Scheme, _ => { });
+        services.AddAuthentication(TestAuthHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
         services.AddAuthorizationBuilder()
             .AddPolicy(UploadersPolicy, p => p.RequireAuthenticatedUser().RequireRole(UploaderRole));
 

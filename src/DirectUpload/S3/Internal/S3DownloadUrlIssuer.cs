@@ -61,7 +61,7 @@ internal sealed class S3DownloadUrlIssuer : IDownloadUrlIssuer
         }
 
         var credentials = await _s3.GetCredentialsAsync().ConfigureAwait(false);
-        var now = _signer.TimeProvider.GetUtcNow();
+        var now = SigV4Signer.SigningInstant(_signer.TimeProvider);
         var url = _signer.Presign("GET", _s3.GetEndpoint(bucket), bucket, request.Key, credentials, expiry, now, headers: null, query);
         Log.DownloadIssued(_logger, name, inline ? "inline" : "attachment");
         return new DownloadGrant { Url = url, ExpiresAt = now + expiry, ContentDisposition = disposition };

@@ -156,7 +156,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         cancellationToken.ThrowIfCancellationRequested();
         var credentials = await _s3.GetCredentialsAsync().ConfigureAwait(false);
         var endpoint = _s3.GetEndpoint(bucket);
-        var now = _signer.TimeProvider.GetUtcNow();
+        var now = SigV4Signer.SigningInstant(_signer.TimeProvider);
         var expiry = profile.Expiry;
         var grants = new List<MultipartPartGrant>(numbers.Count);
         foreach (var number in numbers)

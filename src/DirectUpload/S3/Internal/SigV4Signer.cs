@@ -19,6 +19,16 @@ internal sealed class SigV4Signer
 
     public TimeProvider TimeProvider => _timeProvider;
 
+    /// <summary>
+    /// The clock's current instant truncated to whole seconds, as SigV4 writes it (<c>X-Amz-Date</c>), so that a grant's
+    /// <c>ExpiresAt</c> is exactly when the store stops accepting it.
+    /// </summary>
+    public static DateTimeOffset SigningInstant(TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
     /// <summary>Creates a presigned URL.</summary>
     /// <param name="method">The HTTP method (PUT, GET, …).</param>
     /// <param name="endpoint">Where the bucket lives.</param>
