@@ -84,7 +84,8 @@ public sealed class UploadCatalog
                 content_type = excluded.content_type, etag = excluded.etag;
             """;
         command.Parameters.AddWithValue("$key", upload.Key);
-        command.Parameters.AddWithValue("$profile", upload.Profile);
+        // the profile name as the client spelled it in the URL (profiles are case-insensitive): store it in one spelling
+        command.Parameters.AddWithValue("$profile", upload.Profile.ToLowerInvariant());
         command.Parameters.AddWithValue("$owner", (object?)upload.OwnerId ?? DBNull.Value);
         command.Parameters.AddWithValue("$size", upload.Size);
         command.Parameters.AddWithValue("$contentType", upload.ContentType);

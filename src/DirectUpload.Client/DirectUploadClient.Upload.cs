@@ -270,9 +270,12 @@ public sealed partial class DirectUploadClient
         string? contentType,
         CancellationToken cancellationToken)
     {
-        var upload = new MultipartUpload(this, profile, session.Token, layout, source, options, RetryPolicyFor(options));
+        var retry = RetryPolicyFor(options);
+        var upload = new MultipartUpload(this, profile, session.Token, layout, source, options, retry);
         var parts = await upload.SendPartsAsync(stored, cancellationToken).ConfigureAwait(false);
-        var result = await CompleteMultipartAsync(profile, session.Token, parts, cancellationToken).ConfigureAwait(false);
+
+        // The host's completion is idempotent (a repeated call checks the completed object), so it is retried too.
+        var result = await retry.ExecuteAsync(ct => CompleteMultipartAsync(profile, session.Token, parts, ct), cancellationToken).ConfigureAwait(false);
         return result.ContentType is null && contentType is not null ? result with { ContentType = contentType } : result;
     }
 }

@@ -1,7 +1,10 @@
 namespace DirectUpload.Client;
 
 /// <summary>The <see cref="DirectUploadClientException.Code"/> values the client itself produces or acts on.</summary>
-/// <remarks>Every other code comes from the host's problem details (e.g. <c>too_large</c>, <c>invalid_token</c>, <c>expired</c>).</remarks>
+/// <remarks>
+/// Every other code comes from the host's problem details (e.g. <c>too_large</c>, <c>invalid_token</c>, <c>expired</c>, or
+/// <c>storage_error</c> without a suffix when the host's own call to the store failed, HTTP 502).
+/// </remarks>
 public static class DirectUploadErrorCodes
 {
     /// <summary>The host's code for a profile that does not allow the requested method; the client then tries the other path.</summary>

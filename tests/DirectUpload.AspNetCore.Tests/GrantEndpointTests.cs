@@ -74,19 +74,26 @@ public sealed class GrantEndpointTests : IDisposable
     [Fact]
     public async Task Owner_id_comes_from_the_user_claim_never_from_the_body()
     {
-        var response = await _app.As("alice").PostJsonAsync("/uploads/photos", new
-        {
-            fileName = "me.png",
-            contentType = "image/png",
-            size = 2000,
-            ownerId = "mallory",
-            OwnerId = "mallory",
-            owner = "mallory",
-        });
+        var response = await _app.As("alice").PostRawAsync(
+            "/uploads/photos",
+            """{"fileName":"me.png","contentType":"image/png","size":2000,"ownerId":"mallory","OwnerId":"mallory","owner":"mallory","sub":"mallory"}""");
 
         var grant = await response.ShouldBeJsonAsync();
         grant.GetProperty("key").GetString().Should().StartWith("photos/users/alice/").And.NotContain("mallory");
         Http.TokenPayload(grant.GetProperty("token").GetString()!).GetProperty("o").GetString().Should().Be("alice");
+    }
+
+    [Theory]
+    [InlineData("../bob", "photos/users/.._2Fbob/")]
+    [InlineData("bob/../../docs", "photos/users/bob_2F.._2F.._2Fdocs/")]
+    [InlineData("..", "photos/users/_2E_2E/")]
+    public async Task Hostile_owner_ids_stay_in_one_folder_of_their_own(string user, string folder)
+    {
+        var response = await _app.As(user).PostJsonAsync("/uploads/photos", Http.Grant());
+
+        var key = (await response.ShouldBeJsonAsync()).GetProperty("key").GetString()!;
+        key.Should().StartWith(folder);
+        key.Split('/').Should().HaveCount(4);
     }
 
     [Fact]

@@ -88,6 +88,30 @@ public sealed class FollowTheGrantTests
         }
     }
 
+    [Theory]
+    [InlineData("put")]
+    [InlineData("post")]
+    public async Task Grants_can_be_replayed_until_they_expire(string profile)
+    {
+        // Not a refusal: S3 (AWS and RGW alike) accepts a presigned request as often as it is sent before it expires, so a
+        // holder can overwrite the object with other bytes that meet the same constraints. One-shot use has to come from
+        // the application (confirm once, then treat the key as final); see docs/security.md.
+        var first = TestData.Bytes(100);
+        var second = TestData.Bytes(100);
+        var grant = await _issuer.IssueAsync(new UploadRequest
+        {
+            Profile = profile,
+            FileName = "a.pdf",
+            ContentType = "application/pdf",
+            Size = 100,
+            Metadata = new Dictionary<string, string> { ["album"] = "summer" },
+        });
+
+        (await _s3.Follower.FollowAsync(grant, first)).StatusCode.Should().BeOneOf(200, 204);
+        (await _s3.Follower.FollowAsync(grant, second)).StatusCode.Should().BeOneOf(200, 204);
+        await _s3.ShouldHoldAsync(grant.Key, second, "application/pdf");
+    }
+
     private static void Configure(UploadProfileOptions p, string keyPrefix)
     {
         p.KeyPrefix = keyPrefix;

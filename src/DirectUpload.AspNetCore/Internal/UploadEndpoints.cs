@@ -2,6 +2,7 @@ using System.Net.Mime;
 using System.Text.Json;
 using Amazon.Runtime;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -159,12 +160,25 @@ internal sealed class UploadEndpoints
             return (default, Problems.Create(StatusCodes.Status404NotFound, UploadRejectionCodes.ToCode(UploadRejectionReason.UnknownProfile), "The upload profile is not configured."));
         }
 
+        AuthorizationPolicy? policy = null;
+        if (profile.AuthorizationPolicy is { } policyName)
+        {
+            var services = context.RequestServices;
+            policy = await services.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policyName).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Upload profile '{profileName}' names the authorization policy '{policyName}', which is not registered.");
+            if (policy.AuthenticationSchemes.Count > 0 && services.GetService<IPolicyEvaluator>() is { } evaluator)
+            {
+                // as the authorization middleware does: a policy that names its schemes decides who the user is (sets context.User)
+                await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
+            }
+        }
+
         var user = context.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
-        if (profile.AuthorizationPolicy is { } policy)
+        if (policy is not null)
         {
             var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
-            var result = await authorization.AuthorizeAsync(user, resource: profileName, policyName: policy).ConfigureAwait(false);
+            var result = await authorization.AuthorizeAsync(user, resource: profileName, policy).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 return (default, authenticated

@@ -46,29 +46,45 @@ internal static class ContentTypes
     public static bool IsAllowed(string normalized, IEnumerable<string> patterns)
     {
         var mediaType = MediaType(normalized);
-        var slash = mediaType.IndexOf('/');
-        var type = mediaType[..slash];
-        foreach (var pattern in patterns)
+        if (patterns is List<string> list)
         {
-            if (pattern == "*/*")
+            // the options' collection: enumerated without boxing its enumerator
+            foreach (var pattern in list)
             {
-                return true;
-            }
-
-            if (pattern.EndsWith("/*", StringComparison.Ordinal))
-            {
-                if (type.Equals(pattern.AsSpan(0, pattern.Length - 2), StringComparison.OrdinalIgnoreCase))
+                if (Matches(mediaType, pattern))
                 {
                     return true;
                 }
             }
-            else if (mediaType.Equals(pattern, StringComparison.OrdinalIgnoreCase))
+
+            return false;
+        }
+
+        foreach (var pattern in patterns)
+        {
+            if (Matches(mediaType, pattern))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool Matches(ReadOnlySpan<char> mediaType, string pattern)
+    {
+        if (pattern == "*/*")
+        {
+            return true;
+        }
+
+        if (pattern.EndsWith("/*", StringComparison.Ordinal))
+        {
+            var type = mediaType[..mediaType.IndexOf('/')];
+            return type.Equals(pattern.AsSpan(0, pattern.Length - 2), StringComparison.OrdinalIgnoreCase);
+        }
+
+        return mediaType.Equals(pattern, StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsMediaType(string value, bool allowWildcards)

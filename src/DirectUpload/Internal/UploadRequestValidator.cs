@@ -73,8 +73,11 @@ internal sealed class UploadRequestValidator
     public static string CreateKey(string name, UploadProfileOptions profile, string fileName, string contentType, string? owner, DateTimeOffset now)
     {
         var strategy = profile.KeyStrategy ?? BuildStrategy(profile);
-        var relative = strategy.CreateKey(new ObjectKeyArguments(name, fileName, contentType, owner, now));
-        var key = string.Concat(profile.KeyPrefix, relative);
+
+        // the default strategy's key is written together with the prefix, as one string
+        var key = strategy is RandomKeyStrategy
+            ? ObjectKeys.CreateRandomKey(profile.KeyPrefix, now, fileName)
+            : string.Concat(profile.KeyPrefix, strategy.CreateKey(new ObjectKeyArguments(name, fileName, contentType, owner, now)));
         if (!ObjectKeys.IsValidKey(key, profile.KeyPrefix, out var problem))
         {
             throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{name}' was refused: {problem}.");
@@ -176,7 +179,7 @@ internal sealed class UploadRequestValidator
                 : null;
         }
 
-        if (owner.Length > MaxOwnerIdLength || owner.Any(char.IsControl))
+        if (owner.Length > MaxOwnerIdLength || ContainsControl(owner))
         {
             throw Reject(UploadRejectionReason.InvalidOwner, $"The owner id is longer than {MaxOwnerIdLength} characters or contains control characters.");
         }
@@ -197,9 +200,15 @@ internal sealed class UploadRequestValidator
         return owner;
     }
 
-    private static List<KeyValuePair<string, string>> MergeMetadata(string name, UploadProfileOptions profile, IReadOnlyDictionary<string, string>? client)
+    private static IReadOnlyList<KeyValuePair<string, string>> MergeMetadata(string name, UploadProfileOptions profile, IReadOnlyDictionary<string, string>? client)
     {
-        var merged = new List<KeyValuePair<string, string>>(profile.Metadata.Count + (client?.Count ?? 0));
+        var count = profile.Metadata.Count + (client?.Count ?? 0);
+        if (count == 0)
+        {
+            return Array.Empty<KeyValuePair<string, string>>();
+        }
+
+        var merged = new List<KeyValuePair<string, string>>(count);
         foreach (var pair in profile.Metadata)
         {
             merged.Add(new(pair.Key.ToLowerInvariant(), pair.Value));
@@ -209,8 +218,7 @@ internal sealed class UploadRequestValidator
         {
             foreach (var (key, value) in client)
             {
-                var allowed = profile.AllowedMetadataKeys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-                if (!allowed)
+                if (!IsAllowedMetadataKey(profile.AllowedMetadataKeys, key))
                 {
                     throw Reject(UploadRejectionReason.MetadataNotAllowed, $"Profile '{name}' does not allow the metadata key '{Truncate(key)}'.");
                 }
@@ -221,7 +229,7 @@ internal sealed class UploadRequestValidator
                 }
 
                 var lower = key.ToLowerInvariant();
-                if (merged.Any(m => m.Key == lower))
+                if (merged.Exists(m => m.Key == lower))
                 {
                     throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{key}' is set by profile '{name}' and cannot be overridden.");
                 }
@@ -230,7 +238,12 @@ internal sealed class UploadRequestValidator
             }
         }
 
-        var bytes = merged.Sum(m => m.Key.Length + m.Value.Length);
+        var bytes = 0;
+        foreach (var (key, value) in merged)
+        {
+            bytes += key.Length + value.Length;
+        }
+
         if (bytes > MaxMetadataBytes)
         {
             throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata is larger than {MaxMetadataBytes} bytes.");
@@ -238,6 +251,32 @@ internal sealed class UploadRequestValidator
 
         merged.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         return merged;
+    }
+
+    private static bool ContainsControl(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAllowedMetadataKey(ICollection<string> allowed, string key)
+    {
+        foreach (var candidate in allowed)
+        {
+            if (string.Equals(candidate, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";

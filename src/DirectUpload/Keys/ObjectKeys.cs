@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,6 +15,10 @@ public static class ObjectKeys
     public const int MaxSanitizedFileNameLength = 100;
 
     private const string Crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+    private const int IdLength = 26;
+    private const int MaxExtensionLength = 10;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Creates a 26-character, lower-case, URL-safe id that sorts by time: 48 bits of Unix milliseconds then 80 random bits.
@@ -22,27 +27,8 @@ public static class ObjectKeys
     /// <returns>The id.</returns>
     public static string NewId(DateTimeOffset timestamp)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        var ms = (ulong)Math.Max(0, timestamp.ToUnixTimeMilliseconds());
-        bytes[0] = (byte)(ms >> 40);
-        bytes[1] = (byte)(ms >> 32);
-        bytes[2] = (byte)(ms >> 24);
-        bytes[3] = (byte)(ms >> 16);
-        bytes[4] = (byte)(ms >> 8);
-        bytes[5] = (byte)ms;
-        RandomNumberGenerator.Fill(bytes[6..]);
-        return string.Create(26, bytes.ToArray(), static (chars, b) =>
-        {
-            // 128 bits -> 26 base32 digits (the first carries 3 bits), as in ULID.
-            var hi = ((ulong)b[0] << 56) | ((ulong)b[1] << 48) | ((ulong)b[2] << 40) | ((ulong)b[3] << 32) | ((ulong)b[4] << 24) | ((ulong)b[5] << 16) | ((ulong)b[6] << 8) | b[7];
-            var lo = ((ulong)b[8] << 56) | ((ulong)b[9] << 48) | ((ulong)b[10] << 40) | ((ulong)b[11] << 32) | ((ulong)b[12] << 24) | ((ulong)b[13] << 16) | ((ulong)b[14] << 8) | b[15];
-            for (var i = 25; i >= 0; i--)
-            {
-                chars[i] = Crockford[(int)(lo & 31)];
-                lo = (lo >> 5) | (hi << 59);
-                hi >>= 5;
-            }
-        });
+        var (hi, lo) = NewIdBits(timestamp);
+        return string.Create(IdLength, (hi, lo), static (chars, bits) => WriteId(chars, bits.hi, bits.lo));
     }
 
     /// <summary>Gets the lower-cased extension of a file name when it is 1–10 ASCII letters or digits, else the empty string.</summary>
@@ -50,37 +36,20 @@ public static class ObjectKeys
     /// <returns>The extension without its dot, or the empty string.</returns>
     public static string GetExtension(string? fileName)
     {
-        if (string.IsNullOrEmpty(fileName))
+        var extension = ExtensionOf(fileName);
+        if (extension.IsEmpty)
         {
             return string.Empty;
         }
 
-        var dot = fileName.LastIndexOf('.');
-        if (dot <= 0 || dot == fileName.Length - 1)
-        {
-            return string.Empty;
-        }
-
-        var extension = fileName.AsSpan(dot + 1);
-        if (extension.Length > 10)
-        {
-            return string.Empty;
-        }
-
-        foreach (var c in extension)
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return string.Empty;
-            }
-        }
-
-        return extension.ToString().ToLowerInvariant();
+        Span<char> lower = stackalloc char[MaxExtensionLength];
+        var length = extension.ToLowerInvariant(lower);
+        return new string(lower[..length]);
     }
 
     /// <summary>
     /// Makes an untrusted file name safe to use as one key segment: only the last path segment is kept, the name is
-    /// NFC-normalized, letters and digits are kept, runs of anything else become one <c>-</c>, the extension is lower-cased,
+    /// NFC-normalized, letters and digits are kept (lower-cased), runs of anything else become one <c>-</c>, the extension is lower-cased,
     /// and the result is at most <see cref="MaxSanitizedFileNameLength"/> characters. Never empty (<c>file</c>).
     /// </summary>
     /// <param name="fileName">The file name (untrusted).</param>
@@ -139,7 +108,7 @@ public static class ObjectKeys
                 pendingDash = false;
             }
 
-            builder.Append(c);
+            builder.Append(char.ToLowerInvariant(c));
         }
 
         if (builder.Length == 0)
@@ -162,11 +131,21 @@ public static class ObjectKeys
     /// </summary>
     /// <param name="ownerId">The owner id.</param>
     /// <returns>The segment.</returns>
-    /// <exception cref="ArgumentException"><paramref name="ownerId"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ownerId"/> is null or empty, or is not valid UTF-16 (a lone surrogate).</exception>
     public static string EncodeOwnerSegment(string ownerId)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
-        var bytes = Encoding.UTF8.GetBytes(ownerId);
+        byte[] bytes;
+        try
+        {
+            // strict: a lone surrogate would otherwise become U+FFFD and share the folder of the owner id "\uFFFD"
+            bytes = StrictUtf8.GetBytes(ownerId);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException("The owner id is not valid UTF-16.", nameof(ownerId), e);
+        }
+
         var dotsOnly = ownerId is "." or "..";
         var builder = new StringBuilder(bytes.Length);
         foreach (var b in bytes)
@@ -241,13 +220,22 @@ public static class ObjectKeys
             }
         }
 
-        foreach (var segment in key.Split('/'))
+        for (var rest = key.AsSpan(); ;)
         {
-            if (segment.Length == 0 || segment is "." or "..")
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            if (segment.IsEmpty || segment is "." or "..")
             {
                 problem = "the key has an empty, '.' or '..' segment";
                 return false;
             }
+
+            if (slash < 0)
+            {
+                break;
+            }
+
+            rest = rest[(slash + 1)..];
         }
 
         if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
@@ -257,5 +245,81 @@ public static class ObjectKeys
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="prefix"/> followed by what <see cref="RandomKeyStrategy"/> creates (<see cref="NewId"/>, then
+    /// <c>.</c> and <see cref="GetExtension"/> when there is one), as one string.
+    /// </summary>
+    internal static string CreateRandomKey(string prefix, DateTimeOffset timestamp, string? fileName)
+    {
+        var (hi, lo) = NewIdBits(timestamp);
+        var extension = ExtensionOf(fileName);
+        var length = prefix.Length + IdLength + (extension.IsEmpty ? 0 : extension.Length + 1);
+        var extensionStart = extension.IsEmpty ? 0 : fileName!.Length - extension.Length;
+        return string.Create(length, (prefix, hi, lo, fileName, extensionStart), static (chars, state) =>
+        {
+            state.prefix.CopyTo(chars);
+            WriteId(chars.Slice(state.prefix.Length, IdLength), state.hi, state.lo);
+            var rest = chars[(state.prefix.Length + IdLength)..];
+            if (!rest.IsEmpty)
+            {
+                rest[0] = '.';
+                state.fileName.AsSpan(state.extensionStart).ToLowerInvariant(rest[1..]);
+            }
+        });
+    }
+
+    /// <summary>The extension of a file name when it is 1–10 ASCII letters or digits (as written), else empty.</summary>
+    private static ReadOnlySpan<char> ExtensionOf(string? fileName)
+    {
+        if (string.IsNullOrEmpty(fileName))
+        {
+            return default;
+        }
+
+        var dot = fileName.LastIndexOf('.');
+        if (dot <= 0 || dot == fileName.Length - 1)
+        {
+            return default;
+        }
+
+        var extension = fileName.AsSpan(dot + 1);
+        if (extension.Length > MaxExtensionLength)
+        {
+            return default;
+        }
+
+        foreach (var c in extension)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return default;
+            }
+        }
+
+        return extension;
+    }
+
+    /// <summary>48 bits of Unix milliseconds then 80 random bits, as two 64-bit halves.</summary>
+    private static (ulong Hi, ulong Lo) NewIdBits(DateTimeOffset timestamp)
+    {
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        var ms = (ulong)Math.Max(0, timestamp.ToUnixTimeMilliseconds());
+        var hi = (ms << 16) | ((ulong)random[0] << 8) | random[1];
+        var lo = BinaryPrimitives.ReadUInt64BigEndian(random[2..]);
+        return (hi, lo);
+    }
+
+    /// <summary>128 bits as 26 Crockford base32 digits (the first carries 3 bits), as in ULID.</summary>
+    private static void WriteId(Span<char> chars, ulong hi, ulong lo)
+    {
+        for (var i = IdLength - 1; i >= 0; i--)
+        {
+            chars[i] = Crockford[(int)(lo & 31)];
+            lo = (lo >> 5) | (hi << 59);
+            hi >>= 5;
+        }
     }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -16,6 +18,7 @@ internal sealed class UploadTokenService : IUploadTokenService
     private const int MaxTokenLength = 8192;
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private DecodedKey? _signingKey;
 
     public UploadTokenService(IOptionsMonitor<DirectUploadOptions> options, TimeProvider timeProvider)
     {
@@ -26,24 +29,60 @@ internal sealed class UploadTokenService : IUploadTokenService
     public string CreateToken(UploadTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var key = DecodeKey(_options.CurrentValue.TokenSigningKey)
-            ?? throw new InvalidOperationException("DirectUploadOptions.TokenSigningKey is not set to a base64 key of at least 32 bytes.");
+        var key = GetSigningKey();
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(
-            new TokenPayload
+        // The payload is what JsonSerializer writes for TokenPayload; for ASCII text it is written directly (same bytes).
+        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId)
+            ? 128 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId)
+            : -1;
+        if (maxJson < 0)
+        {
+            return CreateToken(key, SerializePayload(ticket));
+        }
+
+        byte[]? rented = null;
+        var buffer = maxJson <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(maxJson));
+        try
+        {
+            var json = new AsciiJsonWriter(buffer);
+            json.WriteRaw("{\"v\":1,\"p\":"u8);
+            json.WriteString(ticket.Profile);
+            json.WriteRaw(",\"k\":"u8);
+            json.WriteString(ticket.Key);
+            if (ticket.OwnerId is { } owner)
             {
-                P = ticket.Profile,
-                K = ticket.Key,
-                O = ticket.OwnerId,
-                S = ticket.Size,
-                T = ticket.ContentType,
-                E = ticket.ExpiresAt.ToUnixTimeSeconds(),
-                U = ticket.UploadId,
-                Z = ticket.PartSize == 0 ? null : ticket.PartSize,
-            },
-            TokenJsonContext.Default.TokenPayload);
-        var body = Base64Url.EncodeToString(payload);
-        return string.Concat(body, ".", Base64Url.EncodeToString(Mac(key, body)));
+                json.WriteRaw(",\"o\":"u8);
+                json.WriteString(owner);
+            }
+
+            json.WriteRaw(",\"s\":"u8);
+            json.WriteNumber(ticket.Size);
+            json.WriteRaw(",\"t\":"u8);
+            json.WriteString(ticket.ContentType);
+            json.WriteRaw(",\"e\":"u8);
+            json.WriteNumber(ticket.ExpiresAt.ToUnixTimeSeconds());
+            if (ticket.UploadId is { } uploadId)
+            {
+                json.WriteRaw(",\"u\":"u8);
+                json.WriteString(uploadId);
+            }
+
+            if (ticket.PartSize != 0)
+            {
+                json.WriteRaw(",\"z\":"u8);
+                json.WriteNumber(ticket.PartSize);
+            }
+
+            json.WriteRaw("}"u8);
+            return CreateToken(key, json.Written);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     public UploadTicket ValidateToken(string? token)
@@ -51,6 +90,15 @@ internal sealed class UploadTokenService : IUploadTokenService
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             throw Invalid("The token is missing or too long.");
+        }
+
+        // only the unpadded base64url alphabet: the decoder skips white space and padding, which would give one ticket many tokens
+        foreach (var c in token)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+            {
+                throw Invalid("The token is not base64url.");
+            }
         }
 
         var dot = token.IndexOf('.', StringComparison.Ordinal);
@@ -123,6 +171,50 @@ internal sealed class UploadTokenService : IUploadTokenService
         return Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written >= 32 ? buffer[..written] : null;
     }
 
+    /// <summary>The reference serializer of the payload, used for text that is not ASCII.</summary>
+    private static byte[] SerializePayload(UploadTicket ticket) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new TokenPayload
+            {
+                P = ticket.Profile,
+                K = ticket.Key,
+                O = ticket.OwnerId,
+                S = ticket.Size,
+                T = ticket.ContentType,
+                E = ticket.ExpiresAt.ToUnixTimeSeconds(),
+                U = ticket.UploadId,
+                Z = ticket.PartSize == 0 ? null : ticket.PartSize,
+            },
+            TokenJsonContext.Default.TokenPayload);
+
+    /// <summary>Writes <c>base64url(payload) "." base64url(mac)</c> with one allocation: the token itself.</summary>
+    private static string CreateToken(byte[] key, ReadOnlySpan<byte> payload)
+    {
+        // layout: "du1." body "." mac; the MAC covers "du1." + body, the token is body "." mac
+        var bodyLength = Base64Url.GetEncodedLength(payload.Length);
+        var tokenLength = bodyLength + 1 + Base64Url.GetEncodedLength(32);
+        var total = Domain.Length + tokenLength;
+        byte[]? rented = null;
+        var buffer = total <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(total));
+        try
+        {
+            var written = Encoding.ASCII.GetBytes(Domain, buffer);
+            written += Base64Url.EncodeToUtf8(payload, buffer[written..]);
+            Span<byte> mac = stackalloc byte[32];
+            HMACSHA256.HashData(key, buffer[..written], mac);
+            buffer[written++] = (byte)'.';
+            written += Base64Url.EncodeToUtf8(mac, buffer[written..]);
+            return Encoding.ASCII.GetString(buffer[Domain.Length..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     private static bool Matches(string? base64Key, string body, byte[] mac)
     {
         var key = DecodeKey(base64Key);
@@ -135,8 +227,26 @@ internal sealed class UploadTokenService : IUploadTokenService
         return HMACSHA256.HashData(key, data);
     }
 
+    /// <summary>The decoded <see cref="DirectUploadOptions.TokenSigningKey"/>, decoded again only when the option's value changes.</summary>
+    private byte[] GetSigningKey()
+    {
+        var configured = _options.CurrentValue.TokenSigningKey;
+        var cached = Volatile.Read(ref _signingKey);
+        if (cached is not null && string.Equals(cached.Base64, configured, StringComparison.Ordinal))
+        {
+            return cached.Key;
+        }
+
+        var key = DecodeKey(configured)
+            ?? throw new InvalidOperationException("DirectUploadOptions.TokenSigningKey is not set to a base64 key of at least 32 bytes.");
+        Volatile.Write(ref _signingKey, new DecodedKey(configured!, key));
+        return key;
+    }
+
     private static UploadRejectedException Invalid(string message, Exception? inner = null) =>
         new(UploadRejectionReason.InvalidToken, message, inner);
+
+    private sealed record DecodedKey(string Base64, byte[] Key);
 }
 
 internal sealed class TokenPayload
@@ -164,4 +274,111 @@ internal sealed class TokenPayload
 [System.Text.Json.Serialization.JsonSerializable(typeof(TokenPayload))]
 internal sealed partial class TokenJsonContext : System.Text.Json.Serialization.JsonSerializerContext
 {
+}
+
+/// <summary>
+/// Writes compact JSON into a caller's buffer exactly as <see cref="Utf8JsonWriter"/> (and so <see cref="JsonSerializer"/>)
+/// does with its default encoder, for ASCII text only: callers check <see cref="IsAscii"/> and use the BCL writer otherwise.
+/// </summary>
+/// <remarks>
+/// The default encoder writes \b \t \n \f \r and \\ as two-character escapes, and every other control character, DEL and the
+/// HTML-sensitive <c>" &amp; ' + &lt; &gt; `</c> as <c>\u00XX</c> (upper-case hex); all other printable ASCII is written as is.
+/// </remarks>
+internal ref struct AsciiJsonWriter
+{
+    private readonly Span<byte> _buffer;
+    private int _length;
+
+    public AsciiJsonWriter(Span<byte> buffer)
+    {
+        _buffer = buffer;
+        _length = 0;
+    }
+
+    public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
+
+    public static bool IsAscii(params ReadOnlySpan<string?> values)
+    {
+        foreach (var value in values)
+        {
+            if (value is not null && !Ascii.IsValid(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An upper bound of the escaped length of the values, with their quotes (6 bytes per char at most).</summary>
+    public static int MaxEscapedLength(params ReadOnlySpan<string?> values)
+    {
+        var length = 0;
+        foreach (var value in values)
+        {
+            length += value is null ? 0 : (value.Length * 6) + 2;
+        }
+
+        return length;
+    }
+
+    public void WriteRaw(ReadOnlySpan<byte> utf8)
+    {
+        utf8.CopyTo(_buffer[_length..]);
+        _length += utf8.Length;
+    }
+
+    /// <summary>Writes a quoted, escaped ASCII string.</summary>
+    public void WriteString(ReadOnlySpan<char> value)
+    {
+        _buffer[_length++] = (byte)'"';
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\b': WriteShortEscape((byte)'b'); break;
+                case '\t': WriteShortEscape((byte)'t'); break;
+                case '\n': WriteShortEscape((byte)'n'); break;
+                case '\f': WriteShortEscape((byte)'f'); break;
+                case '\r': WriteShortEscape((byte)'r'); break;
+                case '\\': WriteShortEscape((byte)'\\'); break;
+                case < ' ' or '"' or '&' or '\'' or '+' or '<' or '>' or '`' or '\u007F':
+                    WriteUnicodeEscape(c);
+                    break;
+                default:
+                    _buffer[_length++] = (byte)c;
+                    break;
+            }
+        }
+
+        _buffer[_length++] = (byte)'"';
+    }
+
+    public void WriteNumber(long value)
+    {
+        Utf8Formatter.TryFormat(value, _buffer[_length..], out var written);
+        _length += written;
+    }
+
+    /// <summary>Writes a value formatted with the invariant culture, unquoted and unescaped (the format must yield plain ASCII).</summary>
+    public void WriteFormatted<T>(T value, ReadOnlySpan<char> format)
+        where T : IUtf8SpanFormattable
+    {
+        value.TryFormat(_buffer[_length..], out var written, format, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    private void WriteShortEscape(byte c)
+    {
+        _buffer[_length++] = (byte)'\\';
+        _buffer[_length++] = c;
+    }
+
+    private void WriteUnicodeEscape(char c)
+    {
+        const string Hex = "0123456789ABCDEF";
+        WriteRaw("\\u00"u8);
+        _buffer[_length++] = (byte)Hex[c >> 4];
+        _buffer[_length++] = (byte)Hex[c & 15];
+    }
 }

@@ -32,6 +32,7 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
     public const string AccessKey = "AKIDEXAMPLE";
     public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     public const string UploadersPolicy = "uploaders";
+    public const string ApiPolicy = "api-clients";
     public const string UploaderRole = "uploader";
     public const long MiB = 1024 * 1024;
 
@@ -40,9 +41,12 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
 
     public static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
-    public DirectUploadApp(S3Mode mode = S3Mode.RealClient)
+    private readonly Action<DirectUploadEndpointOptions>? _endpoints;
+
+    public DirectUploadApp(S3Mode mode = S3Mode.RealClient, Action<DirectUploadEndpointOptions>? endpoints = null)
     {
         Mode = mode;
+        _endpoints = endpoints;
         S3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         S3.Setup(s => s.Config).Returns(new AmazonS3Config
         {
@@ -132,9 +136,11 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
             : new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = ServiceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" }));
 
         services.AddAuthentication(TestAuthHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { })
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.ApiSchemeName, _ => { });
         services.AddAuthorizationBuilder()
-            .AddPolicy(UploadersPolicy, p => p.RequireAuthenticatedUser().RequireRole(UploaderRole));
+            .AddPolicy(UploadersPolicy, p => p.RequireAuthenticatedUser().RequireRole(UploaderRole))
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(TestAuthHandler.ApiSchemeName).RequireAuthenticatedUser());
 
         services.AddDirectUploads(o =>
             {
@@ -191,12 +197,21 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
                 p.KeyPrefix = "staff/";
                 p.AllowedContentTypes.Add("*/*");
                 p.AuthorizationPolicy = UploadersPolicy;
+            })
+
+            // owner-scoped PUT behind a policy that names its own (non-default) authentication scheme
+            .AddS3PresignedPut(Profiles.Api, p =>
+            {
+                p.KeyPrefix = "api/";
+                p.AllowedContentTypes.Add("*/*");
+                p.ScopeToOwner = true;
+                p.AuthorizationPolicy = ApiPolicy;
             });
 
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapDirectUploads("/uploads");
+        app.MapDirectUploads("/uploads", _endpoints);
         return app;
     }
 }
@@ -209,4 +224,5 @@ public static class Profiles
     public const string Checked = "checked";
     public const string Videos = "videos";
     public const string Staff = "staff";
+    public const string Api = "api";
 }

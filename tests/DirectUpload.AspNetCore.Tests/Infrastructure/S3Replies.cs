@@ -22,8 +22,7 @@ public static class S3Replies
         s3.Setup(c => c.GetObjectMetadataAsync(It.Is<GetObjectMetadataRequest>(r => r.BucketName == DirectUploadApp.Bucket && r.Key == key), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() =>
             {
-                var response = new GetObjectMetadataResponse { ETag = etag, HttpStatusCode = HttpStatusCode.OK };
-                response.Headers.ContentLength = size;
+                var response = new GetObjectMetadataResponse { ETag = etag, ContentLength = size, HttpStatusCode = HttpStatusCode.OK };
                 response.Headers.ContentType = contentType;
                 return response;
             });

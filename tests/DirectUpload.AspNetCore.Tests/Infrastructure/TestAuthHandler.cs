@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace DirectUpload.AspNetCore.Tests.Infrastructure;
 
 /// <summary>
-/// Scheme "Test": signs in the user named by <c>X-Test-User</c> (claim NameIdentifier) with the comma-separated roles of
-/// <c>X-Test-Roles</c>; without the header nobody is signed in.
+/// Scheme "Test" (the default): signs in the user named by <c>X-Test-User</c> (claim NameIdentifier) with the comma-separated
+/// roles of <c>X-Test-Roles</c>; without the header nobody is signed in. Scheme "Api" (named only by a policy) does the same
+/// with <c>X-Api-User</c>.
 /// </summary>
 public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -16,10 +17,12 @@ public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions>
     public const string SchemeName = "Test";
     public const string UserHeader = "X-Test-User";
     public const string RolesHeader = "X-Test-Roles";
+    public const string ApiSchemeName = "Api";
+    public const string ApiUserHeader = "X-Api-User";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var user = Request.Headers[UserHeader].ToString();
+        var user = Request.Headers[Scheme.Name == ApiSchemeName ? ApiUserHeader : UserHeader].ToString();
         if (string.IsNullOrEmpty(user))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
@@ -31,7 +34,7 @@ public sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions>
             claims.Add(new Claim(ClaimTypes.Role, role));
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }
 }

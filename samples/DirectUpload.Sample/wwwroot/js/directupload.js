@@ -1,4 +1,4 @@
-// directupload.js — browser client of DirectUpload (https://github.com/…/DirectUpload), MIT licence.
+// directupload.js — the browser client of DirectUpload (samples/DirectUpload.Sample/wwwroot/js in its repository), MIT licence.
 //
 // A dependency-free ES module: copy it into your app or serve it as is. It talks to the endpoints that
 // `app.MapDirectUploads("/uploads")` maps on the host and sends the file's bytes straight to S3:

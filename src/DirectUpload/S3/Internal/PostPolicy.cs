@@ -1,12 +1,17 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DirectUpload.Internal;
 
 namespace DirectUpload.S3.Internal;
 
 /// <summary>Builds the JSON of an S3 POST policy (exact-match conditions, one content-length-range) and its base64 form.</summary>
 internal static class PostPolicy
 {
+    private const string ExpirationFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     /// <summary>Writes the policy document.</summary>
     /// <param name="expiration">When the policy expires.</param>
     /// <param name="exactConditions">Field name → exact value conditions, in order (the bucket first).</param>
@@ -15,16 +20,28 @@ internal static class PostPolicy
     /// <returns>The UTF-8 JSON.</returns>
     public static byte[] Write(DateTimeOffset expiration, IEnumerable<KeyValuePair<string, string>> exactConditions, long minLength, long maxLength)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("expiration", expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("expiration", expiration.UtcDateTime.ToString(ExpirationFormat, CultureInfo.InvariantCulture));
             writer.WriteStartArray("conditions");
             foreach (var (name, value) in exactConditions)
             {
                 writer.WriteStartObject();
-                writer.WriteString(name, value);
+                if (value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+                {
+                    writer.WriteString(name, value);
+                }
+                else
+                {
+                    // Characters beyond the BMP (emoji) go raw: the default encoder writes them as an escaped surrogate pair,
+                    // which Ceph RGW decodes wrongly, so the key condition never matched (KeyEncodingTests).
+                    writer.WritePropertyName(name);
+                    var escaped = value.EnumerateRunes().Select(r => r.IsBmp ? JsonEncodedText.Encode(r.ToString()).Value : r.ToString());
+                    writer.WriteRawValue(string.Concat("\"", string.Concat(escaped), "\""));
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -43,4 +60,100 @@ internal static class PostPolicy
     public static string ToBase64(byte[] json) => Convert.ToBase64String(json);
 
     public static string ToText(byte[] json) => Encoding.UTF8.GetString(json);
+
+    /// <summary>
+    /// Creates the base64 policy whose conditions are the bucket then every field (in order) as exact matches, and its
+    /// signature. The JSON is the same as <see cref="Write"/>'s; for ASCII fields it is written without a JSON writer.
+    /// </summary>
+    public static (string Policy, string Signature) CreateSigned(
+        DateTimeOffset expiration,
+        string bucket,
+        Dictionary<string, string> fields,
+        long minLength,
+        long maxLength,
+        SigningScope scope)
+    {
+        var maxJson = MaxAsciiLength(bucket, fields);
+        if (maxJson < 0)
+        {
+            var conditions = new List<KeyValuePair<string, string>>(fields.Count + 1) { new("bucket", bucket) };
+            conditions.AddRange(fields);
+            return Sign(Write(expiration, conditions, minLength, maxLength), scope);
+        }
+
+        byte[]? rented = null;
+        var buffer = maxJson <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(maxJson));
+        try
+        {
+            var json = new AsciiJsonWriter(buffer);
+            json.WriteRaw("{\"expiration\":\""u8);
+            json.WriteFormatted(expiration.UtcDateTime, ExpirationFormat);
+            json.WriteRaw("\",\"conditions\":[{\"bucket\":"u8);
+            json.WriteString(bucket);
+            foreach (var (name, value) in fields)
+            {
+                json.WriteRaw("},{"u8);
+                json.WriteString(name);
+                json.WriteRaw(":"u8);
+                json.WriteString(value);
+            }
+
+            json.WriteRaw("},[\"content-length-range\","u8);
+            json.WriteNumber(minLength);
+            json.WriteRaw(","u8);
+            json.WriteNumber(maxLength);
+            json.WriteRaw("]]}"u8);
+            return Sign(json.Written, scope);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Base64-encodes the policy and signs the base64 text: two allocations, the two strings returned.</summary>
+    private static (string Policy, string Signature) Sign(ReadOnlySpan<byte> json, SigningScope scope)
+    {
+        var length = Base64.GetMaxEncodedToUtf8Length(json.Length);
+        byte[]? rented = null;
+        var base64 = length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            Base64.EncodeToUtf8(json, base64, out _, out var written);
+            var policy = base64[..written];
+            return (Encoding.ASCII.GetString(policy), SigV4Signer.SignPolicy(policy, scope));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>An upper bound of the policy's length when every name and value is ASCII, else -1.</summary>
+    private static int MaxAsciiLength(string bucket, Dictionary<string, string> fields)
+    {
+        if (!AsciiJsonWriter.IsAscii(bucket))
+        {
+            return -1;
+        }
+
+        var length = 160 + AsciiJsonWriter.MaxEscapedLength(bucket); // the fixed text, the date and two numbers
+        foreach (var (name, value) in fields)
+        {
+            if (!AsciiJsonWriter.IsAscii(name, value))
+            {
+                return -1;
+            }
+
+            length += 5 + AsciiJsonWriter.MaxEscapedLength(name, value);
+        }
+
+        return length;
+    }
 }

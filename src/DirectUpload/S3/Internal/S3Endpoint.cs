@@ -19,7 +19,7 @@ internal sealed record S3Endpoint(string Scheme, string Host, int Port, bool Pat
     /// <summary>The canonical (already URI-encoded) path of an object, or of the bucket when <paramref name="key"/> is null.</summary>
     public string PathFor(string bucket, string? key)
     {
-        var prefix = PathStyle ? string.Concat(BasePath, "/", SigV4.UriEncode(bucket, encodeSlash: true)) : BasePath;
+        var prefix = BucketPath(bucket);
         if (key is null)
         {
             return PathStyle ? prefix : prefix + "/";
@@ -27,6 +27,13 @@ internal sealed record S3Endpoint(string Scheme, string Host, int Port, bool Pat
 
         return string.Concat(prefix, "/", SigV4.UriEncode(key, encodeSlash: false));
     }
+
+    /// <summary>The encoded path every object path of the bucket starts with, without trailing slash ("" when virtual-hosted).</summary>
+    public string BucketPath(string bucket) =>
+        PathStyle ? string.Concat(BasePath, "/", SigV4.UriEncode(bucket, encodeSlash: true)) : BasePath;
+
+    /// <summary>Computes once the strings every URL of a bucket starts with.</summary>
+    public BucketAddress AddressOf(string bucket) => new(this, bucket);
 
     /// <summary>Creates the endpoint for AWS itself (virtual-hosted style, path style for bucket names with dots over https).</summary>
     public static S3Endpoint ForAws(string region, string bucket)
@@ -44,4 +51,39 @@ internal sealed record S3Endpoint(string Scheme, string Host, int Port, bool Pat
         var basePath = serviceUrl.AbsolutePath.TrimEnd('/');
         return new S3Endpoint(serviceUrl.Scheme, serviceUrl.Host, port, forcePathStyle, region, basePath);
     }
+}
+
+/// <summary>
+/// One bucket at one endpoint, with the strings its URLs start with computed once: immutable, so it can be cached and
+/// shared by the issuers (a grant then only writes the object's own path and the query).
+/// </summary>
+internal sealed class BucketAddress
+{
+    public BucketAddress(S3Endpoint endpoint, string bucket)
+    {
+        Endpoint = endpoint;
+        Bucket = bucket;
+        Host = endpoint.HostFor(bucket);
+        Origin = string.Concat(endpoint.Scheme, "://", Host);
+        BucketPath = endpoint.BucketPath(bucket);
+        BucketUrl = string.Concat(Origin, endpoint.PathFor(bucket, key: null));
+    }
+
+    public S3Endpoint Endpoint { get; }
+
+    public string Bucket { get; }
+
+    /// <summary>Gets the Host header value.</summary>
+    public string Host { get; }
+
+    /// <summary>Gets <c>scheme://host[:port]</c>.</summary>
+    public string Origin { get; }
+
+    /// <summary>Gets <see cref="S3Endpoint.BucketPath"/>: object paths are this, '/', then the encoded key.</summary>
+    public string BucketPath { get; }
+
+    /// <summary>Gets the URL of the bucket itself (where POST uploads go).</summary>
+    public string BucketUrl { get; }
+
+    public string Region => Endpoint.Region;
 }

@@ -27,13 +27,12 @@ internal sealed class S3PresignedPostIssuer : S3UploadIssuerBase
 
     internal override SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
     {
-        var endpoint = S3.GetEndpoint(upload.Bucket);
-        var amzDate = SigV4.FormatAmzDate(upload.Now);
-        var date = amzDate[..8];
-        var credential = string.Concat(credentials.AccessKeyId, "/", SigV4.Scope(date, endpoint.Region));
+        var address = AddressOf(upload.Bucket);
+        var scope = Signer.GetScope(credentials.AccessKeyId, credentials.SecretAccessKey, upload.Now.UtcDateTime, address.Region);
 
         // form fields, in the order the client sends them (file last)
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+        var capacity = 7 + StoredHeaderCount(upload) + (upload.ContentMd5 is null ? 0 : 1) + (credentials.SessionToken is null ? 0 : 1);
+        var fields = new Dictionary<string, string>(capacity, StringComparer.Ordinal)
         {
             ["key"] = upload.Key,
             ["Content-Type"] = upload.ContentType,
@@ -43,28 +42,21 @@ internal sealed class S3PresignedPostIssuer : S3UploadIssuerBase
             fields["Content-MD5"] = md5;
         }
 
-        foreach (var (name, value) in StoredHeaders(upload))
-        {
-            fields[name] = value;
-        }
+        AddStoredHeaders(upload, fields);
 
         fields["x-amz-algorithm"] = SigV4.Algorithm;
-        fields["x-amz-credential"] = credential;
-        fields["x-amz-date"] = amzDate;
+        fields["x-amz-credential"] = scope.Credential;
+        fields["x-amz-date"] = SigV4.FormatAmzDate(upload.Now);
         if (credentials.SessionToken is { } sessionToken)
         {
             fields["x-amz-security-token"] = sessionToken;
         }
 
-        var conditions = new List<KeyValuePair<string, string>>(fields.Count + 1) { new("bucket", upload.Bucket) };
-        conditions.AddRange(fields);
-        var json = PostPolicy.Write(upload.ExpiresAt, conditions, upload.Profile.MinSizeBytes, upload.Profile.MaxSizeBytes);
-        var policy = PostPolicy.ToBase64(json);
+        // the policy's conditions are the bucket then every field above, as exact matches
+        var (policy, signature) = PostPolicy.CreateSigned(
+            upload.ExpiresAt, upload.Bucket, fields, upload.Profile.MinSizeBytes, upload.Profile.MaxSizeBytes, scope);
         fields["policy"] = policy;
-        fields["x-amz-signature"] = Signer.SignPolicy(policy, credentials.SecretAccessKey, date, endpoint.Region);
-
-        var host = endpoint.HostFor(upload.Bucket);
-        var url = string.Concat(endpoint.Scheme, "://", host, endpoint.PathFor(upload.Bucket, key: null));
-        return new SignedRequest("POST", url, fields, NoHeaders);
+        fields["x-amz-signature"] = signature;
+        return new SignedRequest("POST", address.BucketUrl, fields, NoHeaders);
     }
 }

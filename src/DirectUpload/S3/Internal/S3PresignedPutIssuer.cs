@@ -27,7 +27,7 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
 
     internal override SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        var headers = new Dictionary<string, string>(3 + StoredHeaderCount(upload), StringComparer.OrdinalIgnoreCase)
         {
             ["Content-Type"] = upload.ContentType,
             ["Content-Length"] = upload.Size.ToString(CultureInfo.InvariantCulture),
@@ -37,13 +37,9 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
             headers["Content-MD5"] = md5;
         }
 
-        foreach (var (name, value) in StoredHeaders(upload))
-        {
-            headers[name] = value;
-        }
+        AddStoredHeaders(upload, headers);
 
-        var endpoint = S3.GetEndpoint(upload.Bucket);
-        var url = Signer.Presign("PUT", endpoint, upload.Bucket, upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
+        var url = Signer.Presign("PUT", AddressOf(upload.Bucket), upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
         return new SignedRequest("PUT", url, NoFields, headers);
     }
 }

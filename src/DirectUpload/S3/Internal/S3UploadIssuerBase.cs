@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using DirectUpload.Internal;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,7 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
     private readonly IUploadTokenService _tokens;
     private readonly DirectUploadTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, BucketAddress> _addresses = new(StringComparer.Ordinal);
 
     protected S3UploadIssuerBase(
         UploadRequestValidator validator,
@@ -89,44 +91,59 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
     /// <summary>Signs a validated upload.</summary>
     internal abstract SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials);
 
-    /// <summary>The headers S3 stores with the object (beyond type, length and MD5), as sent on a PUT or as POST fields.</summary>
-    protected static List<KeyValuePair<string, string>> StoredHeaders(ValidatedUpload upload)
+    /// <summary>The address of a bucket, resolved through <see cref="S3ClientContext.GetEndpoint"/> once per bucket.</summary>
+    /// <remarks>The client (and so its endpoint configuration) is resolved once for the app's lifetime, so the address cannot go stale.</remarks>
+    protected BucketAddress AddressOf(string bucket) =>
+        _addresses.GetOrAdd(bucket, static (name, s3) => s3.GetEndpoint(name).AddressOf(name), S3);
+
+    /// <summary>How many headers <see cref="AddStoredHeaders"/> adds.</summary>
+    protected static int StoredHeaderCount(ValidatedUpload upload)
     {
         var profile = upload.Profile;
-        var headers = new List<KeyValuePair<string, string>>(8);
+        var count = upload.Metadata.Count;
+        count += profile.CacheControl is null ? 0 : 1;
+        count += profile.ContentDisposition is null ? 0 : 1;
+        count += profile.ServerSideEncryption is null ? 0 : profile.KmsKeyId is null ? 1 : 2;
+        count += profile.StorageClass is null ? 0 : 1;
+        return count;
+    }
+
+    /// <summary>Adds the headers S3 stores with the object (beyond type, length and MD5), as sent on a PUT or as POST fields.</summary>
+    protected static void AddStoredHeaders(ValidatedUpload upload, Dictionary<string, string> target)
+    {
+        var profile = upload.Profile;
         if (profile.CacheControl is { } cacheControl)
         {
-            headers.Add(new("Cache-Control", cacheControl));
+            target["Cache-Control"] = cacheControl;
         }
 
         if (profile.ContentDisposition is { } disposition)
         {
-            headers.Add(new("Content-Disposition", disposition));
+            target["Content-Disposition"] = disposition;
         }
 
-        foreach (var (key, value) in upload.Metadata)
+        for (var i = 0; i < upload.Metadata.Count; i++)
         {
-            headers.Add(new("x-amz-meta-" + key, value));
+            var (key, value) = upload.Metadata[i];
+            target["x-amz-meta-" + key] = value;
         }
 
         if (profile.ServerSideEncryption is { } sse)
         {
-            headers.Add(new("x-amz-server-side-encryption", sse));
+            target["x-amz-server-side-encryption"] = sse;
             if (profile.KmsKeyId is { } kmsKeyId)
             {
-                headers.Add(new("x-amz-server-side-encryption-aws-kms-key-id", kmsKeyId));
+                target["x-amz-server-side-encryption-aws-kms-key-id"] = kmsKeyId;
             }
         }
 
         if (profile.StorageClass is { } storageClass)
         {
-            headers.Add(new("x-amz-storage-class", storageClass));
+            target["x-amz-storage-class"] = storageClass;
         }
-
-        return headers;
     }
 
-    internal sealed record SignedRequest(
+    internal readonly record struct SignedRequest(
         string Method,
         string Url,
         IReadOnlyDictionary<string, string> Fields,

@@ -1,74 +1,174 @@
-using System.Globalization;
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace DirectUpload.S3.Internal;
 
 /// <summary>AWS Signature Version 4 primitives used for presigned URLs and POST policies (S3 rules: no double encoding).</summary>
+/// <remarks>
+/// The span-based members write into a <see cref="CharBuffer"/> or a caller's span, so that signing allocates only the
+/// strings it returns. Every string-returning member is a thin wrapper over its span-based twin and gives the same result.
+/// </remarks>
 internal static class SigV4
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
     public const string Service = "s3";
 
+    /// <summary>The length of <c>yyyyMMdd'T'HHmmss'Z'</c>.</summary>
+    public const int AmzDateLength = 16;
+
+    /// <summary>The length of a SHA-256 or HMAC-SHA256 in lower-case hex.</summary>
+    public const int HexHashLength = 64;
+
     private const string HexUpper = "0123456789ABCDEF";
 
     /// <summary>URI-encodes per SigV4: every byte except A–Z a–z 0–9 - . _ ~ becomes %XX (upper-case); '/' kept unless <paramref name="encodeSlash"/>.</summary>
     public static string UriEncode(string value, bool encodeSlash)
     {
-        var needs = false;
-        foreach (var c in value)
-        {
-            if (!IsUnreserved(c) && (encodeSlash || c != '/'))
-            {
-                needs = true;
-                break;
-            }
-        }
-
-        if (!needs)
+        if (!NeedsUriEncoding(value, encodeSlash))
         {
             return value;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(value);
-        var builder = new StringBuilder(bytes.Length * 3);
-        foreach (var b in bytes)
+        var buffer = new CharBuffer(stackalloc char[256]);
+        try
         {
-            var c = (char)b;
-            if (b < 0x80 && (IsUnreserved(c) || (!encodeSlash && c == '/')))
+            AppendUriEncoded(ref buffer, value, encodeSlash);
+            return buffer.ToString();
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>Whether <see cref="UriEncode"/> would change the value.</summary>
+    public static bool NeedsUriEncoding(ReadOnlySpan<char> value, bool encodeSlash)
+    {
+        foreach (var c in value)
+        {
+            if (!IsUnreserved(c) && (encodeSlash || c != '/'))
             {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append('%').Append(HexUpper[b >> 4]).Append(HexUpper[b & 15]);
+                return true;
             }
         }
 
-        return builder.ToString();
+        return false;
+    }
+
+    /// <summary>Appends the SigV4 URI encoding of <paramref name="value"/> (UTF-8; invalid UTF-16 becomes U+FFFD, as <see cref="Encoding.UTF8"/> does).</summary>
+    public static void AppendUriEncoded(ref CharBuffer buffer, scoped ReadOnlySpan<char> value, bool encodeSlash)
+    {
+        Span<byte> utf8 = stackalloc byte[4];
+        var i = 0;
+        while (i < value.Length)
+        {
+            var c = value[i];
+            if (char.IsAscii(c))
+            {
+                if (IsUnreserved(c) || (!encodeSlash && c == '/'))
+                {
+                    buffer.Append(c);
+                }
+                else
+                {
+                    AppendPercentEncoded(ref buffer, (byte)c);
+                }
+
+                i++;
+                continue;
+            }
+
+            // a lone surrogate decodes as U+FFFD after consuming one char, exactly like Encoding.UTF8's replacement fallback
+            Rune.DecodeFromUtf16(value[i..], out var rune, out var consumed);
+            var written = rune.EncodeToUtf8(utf8);
+            for (var b = 0; b < written; b++)
+            {
+                AppendPercentEncoded(ref buffer, utf8[b]);
+            }
+
+            i += consumed;
+        }
     }
 
     public static string FormatAmzDate(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        string.Create(AmzDateLength, instant.UtcDateTime, static (chars, utc) => WriteAmzDate(chars, utc));
 
     public static string FormatDate(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        string.Create(8, instant.UtcDateTime, static (chars, utc) => WriteDate(chars, utc));
+
+    /// <summary>Writes <c>yyyyMMdd'T'HHmmss'Z'</c> (16 chars) of a UTC instant.</summary>
+    public static void WriteAmzDate(Span<char> destination, DateTime utc)
+    {
+        WriteDate(destination, utc);
+        destination[8] = 'T';
+        WriteDigits(destination.Slice(9, 2), utc.Hour);
+        WriteDigits(destination.Slice(11, 2), utc.Minute);
+        WriteDigits(destination.Slice(13, 2), utc.Second);
+        destination[15] = 'Z';
+    }
+
+    /// <summary>Writes <c>yyyyMMdd</c> (8 chars) of a UTC instant.</summary>
+    public static void WriteDate(Span<char> destination, DateTime utc)
+    {
+        WriteDigits(destination[..4], utc.Year);
+        WriteDigits(destination.Slice(4, 2), utc.Month);
+        WriteDigits(destination.Slice(6, 2), utc.Day);
+    }
+
+    /// <summary>Writes a non-negative number as exactly <c>destination.Length</c> decimal digits, zero-padded.</summary>
+    public static void WriteDigits(Span<char> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 
     public static string Scope(string date, string region) => string.Concat(date, "/", region, "/", Service, "/aws4_request");
 
     public static string HexSha256(string value)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(value), hash);
+        Sha256OfUtf8(value, hash);
         return Convert.ToHexStringLower(hash);
     }
 
     public static string HexHmac(byte[] key, string value)
     {
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(value), mac);
+        HmacOfUtf8(key, value, mac);
         return Convert.ToHexStringLower(mac);
+    }
+
+    /// <summary>SHA-256 of the UTF-8 encoding of <paramref name="text"/>, without allocating.</summary>
+    public static void Sha256OfUtf8(ReadOnlySpan<char> text, Span<byte> hash)
+    {
+        byte[]? rented = null;
+        var length = Encoding.UTF8.GetByteCount(text);
+        var bytes = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(text, bytes);
+        SHA256.HashData(bytes[..written], hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>HMAC-SHA256 of the UTF-8 encoding of <paramref name="text"/>, without allocating.</summary>
+    public static void HmacOfUtf8(ReadOnlySpan<byte> key, ReadOnlySpan<char> text, Span<byte> mac)
+    {
+        byte[]? rented = null;
+        var length = Encoding.UTF8.GetByteCount(text);
+        var bytes = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(text, bytes);
+        HMACSHA256.HashData(key, bytes[..written], mac);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public static byte[] DeriveSigningKey(string secretAccessKey, string date, string region, string service)
@@ -82,5 +182,109 @@ internal static class SigV4
     public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
         string.Concat(Algorithm, "\n", amzDate, "\n", scope, "\n", HexSha256(canonicalRequest));
 
+    private static void AppendPercentEncoded(ref CharBuffer buffer, byte b)
+    {
+        var chars = buffer.AppendSpan(3);
+        chars[0] = '%';
+        chars[1] = HexUpper[b >> 4];
+        chars[2] = HexUpper[b & 15];
+    }
+
     private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~';
+}
+
+/// <summary>
+/// A growable character buffer that starts on the caller's (stack) span and moves to <see cref="ArrayPool{T}"/> memory
+/// when it outgrows it. Dispose it to return the rented array.
+/// </summary>
+internal ref struct CharBuffer
+{
+    private char[]? _rented;
+    private Span<char> _chars;
+    private int _length;
+
+    public CharBuffer(Span<char> initial)
+    {
+        _chars = initial;
+        _rented = null;
+        _length = 0;
+    }
+
+    public readonly int Length => _length;
+
+    /// <summary>Gets what was written so far. Invalidated by the next append.</summary>
+    public readonly ReadOnlySpan<char> Written => _chars[.._length];
+
+    public void Append(char c)
+    {
+        if (_length == _chars.Length)
+        {
+            Grow(1);
+        }
+
+        _chars[_length++] = c;
+    }
+
+    public void Append(scoped ReadOnlySpan<char> value)
+    {
+        if (_length > _chars.Length - value.Length)
+        {
+            Grow(value.Length);
+        }
+
+        value.CopyTo(_chars[_length..]);
+        _length += value.Length;
+    }
+
+    /// <summary>Reserves <paramref name="length"/> chars at the end and returns them to be filled.</summary>
+    public Span<char> AppendSpan(int length)
+    {
+        if (_length > _chars.Length - length)
+        {
+            Grow(length);
+        }
+
+        var span = _chars.Slice(_length, length);
+        _length += length;
+        return span;
+    }
+
+    /// <summary>Appends a copy of an earlier part of the buffer itself.</summary>
+    public void AppendWritten(int start, int length)
+    {
+        if (_length > _chars.Length - length)
+        {
+            Grow(length);
+        }
+
+        _chars.Slice(start, length).CopyTo(_chars[_length..]);
+        _length += length;
+    }
+
+    public readonly ReadOnlySpan<char> Slice(int start, int length) => _chars.Slice(start, length);
+
+    public override readonly string ToString() => new(_chars[.._length]);
+
+    public void Dispose()
+    {
+        var rented = _rented;
+        this = default;
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private void Grow(int additional)
+    {
+        var next = ArrayPool<char>.Shared.Rent(Math.Max(_length + additional, _chars.Length * 2));
+        _chars[.._length].CopyTo(next);
+        if (_rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(_rented);
+        }
+
+        _rented = next;
+        _chars = next;
+    }
 }

@@ -1,0 +1,247 @@
+using System.Net;
+using Amazon.S3;
+using DirectUpload.AspNetCore.Tests.Infrastructure;
+using Moq;
+
+namespace DirectUpload.AspNetCore.Tests;
+
+/// <summary><c>POST /uploads/{profile}/complete</c>: confirmation (HEAD, checks, hook).</summary>
+public sealed class CompleteEndpointTests : IDisposable
+{
+    private const string ETag = "\"5d41402abc4b2a76b9719d911017c592\"";
+    private readonly DirectUploadApp _app = new(S3Mode.Mock);
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Matching_object_is_confirmed_and_the_hook_is_called()
+    {
+        var (key, token) = await GrantAsync();
+        _app.S3.SetupHead(key, 1234, "image/jpeg", ETag);
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        var body = await response.ShouldBeJsonAsync();
+        body.MemberNames().Should().Equal("key", "size", "contentType", "etag");
+        body.GetProperty("key").GetString().Should().Be(key);
+        body.GetProperty("size").GetInt64().Should().Be(1234);
+        body.GetProperty("contentType").GetString().Should().Be("image/jpeg");
+        body.GetProperty("etag").GetString().Should().Be(ETag);
+
+        _app.Completed.Calls.Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            Profile = "photos",
+            Key = key,
+            Size = 1234L,
+            ContentType = "image/jpeg",
+            ETag,
+            OwnerId = "alice",
+        });
+        _app.S3.VerifyHead(key, Times.Once());
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Confirming_again_returns_the_same_result()
+    {
+        var (key, token) = await GrantAsync();
+        _app.S3.SetupHead(key, 1234, "image/jpeg", ETag);
+        var client = _app.As("alice");
+
+        var first = await (await client.PostJsonAsync("/uploads/photos/complete", new { token })).ShouldBeJsonAsync();
+        var second = await (await client.PostJsonAsync("/uploads/photos/complete", new { token })).ShouldBeJsonAsync();
+
+        second.GetRawText().Should().Be(first.GetRawText());
+        _app.Completed.Calls.Should().HaveCount(2).And.OnlyContain(c => c.Key == key && c.Size == 1234);
+        _app.S3.VerifyHead(key, Times.Exactly(2));
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Missing_object_is_422_object_not_found()
+    {
+        var (key, token) = await GrantAsync();
+        _app.S3.SetupHeadThrows(S3Replies.NotFound());
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "object_not_found");
+        _app.Completed.Calls.Should().BeEmpty();
+        _app.S3.VerifyHead(key, Times.Once());
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Size_mismatch_is_422_and_the_object_is_deleted()
+    {
+        var (key, token) = await GrantAsync();
+        _app.S3.SetupHead(key, 999_999, "image/jpeg");
+        _app.S3.SetupDelete();
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "size_mismatch");
+        _app.S3.VerifyDelete(key, Times.Once());
+        _app.Completed.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Size_mismatch_keeps_the_object_when_the_profile_says_so()
+    {
+        var grant = await (await _app.Anonymous().PostJsonAsync("/uploads/docs", Http.Grant("a.pdf", "application/pdf", 4096))).ShouldBeJsonAsync();
+        var key = grant.GetProperty("key").GetString()!;
+        _app.ResetS3Calls();
+        _app.S3.SetupHead(key, 4095, "application/pdf");
+
+        var response = await _app.Anonymous().PostJsonAsync("/uploads/docs/complete", new { token = grant.GetProperty("token").GetString() });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "size_mismatch");
+        _app.S3.VerifyHead(key, Times.Once());
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Content_type_mismatch_is_422_and_the_object_is_deleted()
+    {
+        var (key, token) = await GrantAsync();
+        _app.S3.SetupHead(key, 1234, "text/html");
+        _app.S3.SetupDelete();
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "content_type_mismatch");
+        _app.S3.VerifyDelete(key, Times.Once());
+        _app.Completed.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Tampered_token_is_400_invalid_token()
+    {
+        var (_, token) = await GrantAsync();
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token = Http.Tamper(token) });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_token");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("a.b.c")]
+    [InlineData("!!!.???")]
+    public async Task Malformed_token_is_400_invalid_token(string token)
+    {
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_token");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Missing_token_is_400_invalid_token()
+    {
+        var response = await _app.As("alice").PostRawAsync("/uploads/photos/complete", "{}");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_token");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Expired_token_is_403_expired()
+    {
+        var (_, token) = await GrantAsync();
+
+        // the grant lives 15 minutes, its token one more hour (the confirmation grace period)
+        _app.Clock.Advance(TimeSpan.FromMinutes(75));
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "expired");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Token_within_the_grace_period_still_confirms()
+    {
+        var (key, token) = await GrantAsync();
+        _app.S3.SetupHead(key, 1234, "image/jpeg");
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(74));
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeJsonAsync();
+    }
+
+    [Fact]
+    public async Task Another_users_token_is_403_forbidden()
+    {
+        var (_, token) = await GrantAsync();
+
+        var response = await _app.As("bob").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        _app.S3.VerifyNoOtherCalls();
+        _app.Completed.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Owner_scoped_confirmation_without_a_user_is_401()
+    {
+        var (_, token) = await GrantAsync();
+
+        var response = await _app.Anonymous().PostJsonAsync("/uploads/photos/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Token_of_another_profile_is_400_invalid_token()
+    {
+        var (_, token) = await GrantAsync();
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/docs/complete", new { token });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_token");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Multipart_token_is_400_invalid_token()
+    {
+        _app.S3.SetupInitiate("upload-1");
+        var start = await (await _app.As("alice").PostJsonAsync("/uploads/videos/multipart", Http.Grant("a.mp4", "video/mp4", 12 * DirectUploadApp.MiB))).ShouldBeJsonAsync();
+        _app.ResetS3Calls();
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/videos/complete", new { token = start.GetProperty("token").GetString() });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_token");
+        _app.S3.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Storage_failure_is_502_storage_error_without_the_stores_words()
+    {
+        var (_, token) = await GrantAsync();
+        _app.S3.SetupHeadThrows(S3Replies.InternalError());
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway, "storage_error");
+        var text = problem.GetRawText();
+        text.Should().NotContain(S3Replies.RequestId).And.NotContain("rack 42").And.NotContain(DirectUploadApp.Bucket)
+            .And.NotContain("InternalError").And.NotContain(nameof(AmazonS3Exception));
+        _app.Completed.Calls.Should().BeEmpty();
+
+        // the operator still learns what happened
+        _app.Logs.Records.Should().Contain(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning && r.EventId.Id == 50 && r.Exception is AmazonS3Exception);
+    }
+
+    /// <summary>A PUT grant for alice on "photos" (1234 bytes of image/jpeg); the S3 calls so far are forgotten.</summary>
+    private async Task<(string Key, string Token)> GrantAsync()
+    {
+        var grant = await (await _app.As("alice").PostJsonAsync("/uploads/photos", Http.Grant("a.jpg", "image/jpeg", 1234))).ShouldBeJsonAsync();
+        _app.ResetS3Calls();
+        return (grant.GetProperty("key").GetString()!, grant.GetProperty("token").GetString()!);
+    }
+}

@@ -1,0 +1,271 @@
+// End-to-end tests of the DirectUpload sample in a real browser (Debian chromium via playwright-core), with the
+// sample app and a real S3 (Ceph RGW). Every test FAILS (never skips) when the app, S3 or chromium is missing.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { environment, stopEnvironment } from '../lib/environment.mjs';
+import {
+  MiB, getJson, makePng, openPage, recordProgress, screenshot, selectGeneratedFile, sha256, signIn, uniqueName,
+} from '../lib/helpers.mjs';
+
+const T = 180_000;
+
+/** A fresh browser context (own cookies, own localStorage) for one test; closed after it. */
+async function newContext(t) {
+  const env = await environment();
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 800 } });
+  t.after(() => context.close());
+  return { env, context, base: env.app.url };
+}
+
+/** The text of the page's alert, once it shows one. */
+async function alertText(page, selector) {
+  await page.waitForSelector(`${selector}:not([hidden])`, { timeout: 30_000 });
+  return (await page.textContent(selector)).trim();
+}
+
+describe('DirectUpload sample in chromium', () => {
+  after(stopEnvironment);
+
+  test('album: a signed-in user uploads a PNG straight to S3, sees it listed and displayed', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/');
+    const user = uniqueName('alice');
+    await signIn(page, user);
+
+    const png = makePng(96, 64);
+    const progress = await recordProgress(page, '#photo-progress-text');
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(`${r.method()} ${new URL(r.url()).pathname}`); });
+    await page.setInputFiles('#photo-file', { name: 'sunset.png', mimeType: 'image/png', buffer: png });
+
+    await page.waitForSelector('#photo-status:has-text("Uploaded sunset.png")', { timeout: 60_000 });
+    assert.equal(await page.getAttribute('#photo-error', 'hidden'), '', 'no error is shown');
+    assert.equal((await progress()).at(-1), 100, 'the progress bar reaches 100%');
+    assert.equal(await page.getAttribute('#photo-progress', 'value'), '100');
+    const key = await page.getAttribute('#photo-status', 'data-key');
+    assert.match(key, new RegExp(`^photos/users/${user}/[0-9a-z]+-sunset\\.png$`), 'the key is in the user\'s folder');
+    assert.ok(s3Requests.some((r) => r.startsWith('PUT ') && r.endsWith(`/${key}`)), `the browser PUT the bytes to S3 itself (saw: ${s3Requests.join(', ')})`);
+
+    // listed from the app's catalog, shown through a presigned GET URL, and really decoded by the browser
+    const img = page.locator(`#gallery li[data-key="${key}"] img`);
+    await img.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((k) => {
+      const el = document.querySelector(`#gallery li[data-key="${k}"] img`);
+      return el && el.complete && el.naturalWidth > 0;
+    }, key, { timeout: 30_000 });
+    assert.deepEqual(await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [96, 64]);
+    assert.equal(await img.getAttribute('alt'), 'sunset.png');
+
+    const photos = await getJson(page, '/api/photos');
+    assert.equal(photos.status, 200);
+    const listed = photos.body.photos.find((p) => p.key === key);
+    assert.ok(listed, 'GET /api/photos lists the photo');
+    assert.equal(listed.size, png.length);
+    assert.equal(listed.contentType, 'image/png');
+    const bytes = Buffer.from(await (await fetch(listed.url)).arrayBuffer());
+    assert.equal(sha256(bytes), sha256(png), 'the object in S3 has exactly the uploaded bytes');
+
+    await screenshot(page, 'album');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
+  test('large: a 33 MiB multipart upload reaches 100% and completes with its key and size', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/large.html');
+    const size = 33 * MiB; // 5 parts of 8 MiB (the last one 1 MiB)
+    const name = `${uniqueName('big')}.bin`;
+    const partPuts = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (r.method() === 'PUT' && u.searchParams.has('partNumber')) partPuts.push(Number(u.searchParams.get('partNumber')));
+    });
+    const digest = await selectGeneratedFile(page, '#large-file', { name, type: 'application/octet-stream', size, seed: 7 });
+    const progress = await recordProgress(page, '#large-progress-text');
+    await page.click('#large-start');
+
+    await page.waitForSelector('#large-result:not([hidden])', { timeout: 150_000 });
+    assert.equal(await page.getAttribute('#large-error', 'hidden'), '', 'no error is shown');
+    const seen = await progress();
+    assert.equal(seen.at(-1), 100, `progress reaches 100% (saw ${seen.join(', ')})`);
+    assert.ok(seen.every((p, i) => i === 0 || p >= seen[i - 1]), `progress never goes back (saw ${seen.join(', ')})`);
+    assert.ok(seen.some((p) => p > 0 && p < 100), `progress shows intermediate values (saw ${seen.join(', ')})`);
+    assert.match(await page.textContent('#large-progress-text'), /^100% · 33 MiB of 33 MiB/);
+
+    const key = (await page.textContent('#large-key')).trim();
+    assert.match(key, /^large\/[0-9a-z]+-big-[0-9a-z]+\.bin$/);
+    assert.equal(await page.getAttribute('#large-size', 'data-bytes'), String(size));
+    assert.deepEqual([...partPuts].sort((a, b) => a - b), [1, 2, 3, 4, 5], 'each of the 5 parts was PUT once, straight to S3');
+
+    // the app's catalog (written by the completion hook) has it, and S3 has exactly the bytes
+    const recent = await getJson(page, '/api/uploads/large');
+    const row = recent.body.uploads.find((u) => u.key === key);
+    assert.ok(row, 'GET /api/uploads/large lists the upload');
+    assert.equal(row.size, size);
+    await page.waitForSelector(`#recent tr[data-key="${key}"]`);
+    const download = await getJson(page, `/uploads/large/download?key=${encodeURIComponent(key)}`);
+    assert.equal(download.status, 200);
+    const stored = Buffer.from(await (await fetch(download.body.url)).arrayBuffer());
+    assert.equal(stored.length, size);
+    assert.equal(sha256(stored), digest, 'the completed object has exactly the file\'s bytes');
+
+    await screenshot(page, 'large');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
+  test('large: an interrupted multipart upload resumes and sends only the missing part', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/large.html');
+    const size = 20 * MiB; // parts: 8, 8, 4 MiB
+    const name = `${uniqueName('resume')}.bin`;
+    const partPuts = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (r.method() === 'PUT' && u.searchParams.has('partNumber')) partPuts.push(Number(u.searchParams.get('partNumber')));
+    });
+
+    // first attempt: part 2 never reaches S3 (connection refused), so the upload fails after its retries
+    const failPart2 = (url) => url.searchParams.get('partNumber') === '2';
+    await page.route(failPart2, (route) => route.abort('connectionrefused'));
+    const digest = await selectGeneratedFile(page, '#large-file', { name, type: 'application/octet-stream', size, seed: 11 });
+    await page.click('#large-start');
+    const error = await alertText(page, '#large-error');
+    assert.match(error, /network_error/, `the failure is shown (${error})`);
+    assert.ok(partPuts.filter((n) => n === 2).length >= 2, 'part 2 was retried');
+    await page.unroute(failPart2);
+
+    // second attempt with the same file: the client lists the parts S3 has and sends only part 2
+    partPuts.length = 0;
+    const progress = await recordProgress(page, '#large-progress-text');
+    await page.click('#large-start');
+    await page.waitForSelector('#large-result:not([hidden])', { timeout: 120_000 });
+    assert.deepEqual(partPuts, [2], 'only the missing part was sent again');
+    const seen = await progress();
+    assert.ok(seen[0] >= 50, `the resumed upload starts from the parts already stored (saw ${seen.join(', ')})`);
+    assert.equal(seen.at(-1), 100);
+
+    const key = (await page.textContent('#large-key')).trim();
+    const download = await getJson(page, `/uploads/large/download?key=${encodeURIComponent(key)}`);
+    const stored = Buffer.from(await (await fetch(download.body.url)).arrayBuffer());
+    assert.equal(sha256(stored), digest, 'the resumed object has exactly the file\'s bytes');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
+  test('documents: a text file goes to S3 with a presigned POST policy and can be downloaded', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/documents.html');
+    const text = Buffer.from(`Meeting notes ${new Date().toISOString()}\nDirect to S3 with a POST policy.\n`, 'utf8');
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(r.method()); });
+    await page.setInputFiles('#doc-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: text });
+
+    await page.waitForSelector('#doc-result:not([hidden])', { timeout: 60_000 });
+    assert.ok(s3Requests.includes('POST'), 'the browser POSTed the form to S3 itself');
+    assert.match((await page.textContent('#doc-key')).trim(), /^documents\/[0-9a-z]+-notes\.txt$/);
+    const href = await page.getAttribute('#doc-download', 'href');
+    const response = await fetch(href);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), text.toString('utf8'));
+    assert.match(response.headers.get('content-type'), /^text\/plain/);
+
+    // a PNG is not a document: the server's refusal is shown
+    await page.setInputFiles('#doc-file', { name: 'photo.png', mimeType: 'image/png', buffer: makePng(8, 8) });
+    const error = await alertText(page, '#doc-error');
+    assert.match(error, /content_type_not_allowed/);
+    assert.match(error, /does not allow content type 'image\/png'/);
+  });
+
+  test('album: the server\'s refusals (wrong type, too large, not signed in) are shown to the user', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/');
+
+    // not signed in: the per-user profile answers 401
+    await page.setInputFiles('#photo-file', { name: 'early.png', mimeType: 'image/png', buffer: makePng(4, 4) });
+    let error = await alertText(page, '#photo-error');
+    assert.match(error, /unauthenticated/);
+    assert.match(error, /requires a signed-in user/);
+
+    await signIn(page, uniqueName('bob'));
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(r.url()); });
+
+    // a text file on the album: refused by the host before anything is signed
+    await page.setInputFiles('#photo-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    error = await alertText(page, '#photo-error');
+    assert.match(error, /\(content_type_not_allowed\)$/, error);
+    assert.match(error, /Profile 'photos' does not allow content type 'text\/plain'/, error);
+    assert.equal(await page.getAttribute('#photo-error', 'data-code'), 'content_type_not_allowed');
+
+    // 11 MiB of "PNG": above the profile's 10 MiB
+    await selectGeneratedFile(page, '#photo-file', { name: 'huge.png', type: 'image/png', size: 11 * MiB });
+    await page.waitForFunction(() => document.querySelector('#photo-error').dataset.code === 'too_large', null, { timeout: 30_000 });
+    error = (await page.textContent('#photo-error')).trim();
+    assert.match(error, /\(too_large\)$/, error);
+    assert.match(error, /above the maximum of profile 'photos' \(10485760 bytes\)/, error);
+    assert.deepEqual(s3Requests, [], 'nothing was sent to S3');
+    assert.equal(await page.getAttribute('#photo-error', 'role'), 'alert');
+
+    await screenshot(page, 'errors');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
+  test('client: method fallbacks, typed errors and cancellation of directupload.js', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/');
+    await signIn(page, uniqueName('carol'));
+    const results = await page.evaluate(async () => {
+      const { upload, DirectUploadError } = await import('/js/directupload.js');
+      const blob = (size, name, type) => new File([new Uint8Array(size).fill(65)], name, { type });
+      const out = {};
+      const settle = async (name, promise) => {
+        try {
+          const r = await promise;
+          out[name] = { ok: true, method: r.method, size: r.size, key: r.key };
+        } catch (e) {
+          out[name] = { ok: false, isTyped: e instanceof DirectUploadError, code: e.code, status: e.status, message: e.message };
+        }
+      };
+      // a small file for a multipart-only profile: the grant answers method_not_allowed, the client goes multipart
+      const events = [];
+      await settle('smallToLarge', upload(blob(1024 * 1024, 'small.bin', 'application/octet-stream'), {
+        profile: 'large', onProgress: (p) => events.push(p.percent),
+      }));
+      out.smallToLargeProgress = events;
+      // a "big" file (over a tiny threshold) for a PUT-only profile: multipart start refused, the client PUTs it
+      await settle('bigToPhotos', upload(blob(2048, 'tiny.png', 'image/png'), { profile: 'photos', multipartThreshold: 1024 }));
+      // an unknown profile: problem+json 404 → DirectUploadError
+      await settle('unknownProfile', upload(blob(10, 'x.png', 'image/png'), { profile: 'nope' }));
+      // cancelled before it starts, and while parts are in flight
+      const cancelled = new AbortController();
+      cancelled.abort();
+      await settle('preCancelled', upload(blob(10, 'x.png', 'image/png'), { profile: 'photos', signal: cancelled.signal }));
+      const midway = new AbortController();
+      await settle('cancelledMidway', upload(blob(12 * 1024 * 1024, 'cancel.bin', 'application/octet-stream'), {
+        profile: 'large', signal: midway.signal, resumeStorage: null,
+        onProgress: (p) => { if (p.bytes > 0) midway.abort(); },
+      }));
+      return out;
+    });
+
+    assert.deepEqual({ ...results.smallToLarge, key: undefined }, { ok: true, method: 'MULTIPART', size: 1024 * 1024, key: undefined });
+    assert.equal(results.smallToLargeProgress.at(-1), 100);
+    assert.equal(results.bigToPhotos.ok, true, JSON.stringify(results.bigToPhotos));
+    assert.equal(results.bigToPhotos.method, 'PUT');
+    assert.deepEqual(results.unknownProfile, {
+      ok: false, isTyped: true, code: 'unknown_profile', status: 404, message: 'The upload profile is not configured.',
+    });
+    assert.equal(results.preCancelled.code, 'aborted');
+    assert.equal(results.cancelledMidway.code, 'aborted', JSON.stringify(results.cancelledMidway));
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
+  test('baseline: the proxy upload goes through the app (for comparison only)', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/large.html');
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(r.url()); });
+    await selectGeneratedFile(page, '#proxy-file', { name: 'through-app.bin', type: 'application/octet-stream', size: 3 * MiB });
+    await page.waitForSelector('#proxy-status:has-text("Through the app")', { timeout: 60_000 });
+    assert.match(await page.textContent('#proxy-status'), /proxy\/[0-9a-z]+-through-app\.bin, 3\.0 MiB/);
+    assert.deepEqual(s3Requests, [], 'the browser did not talk to S3: the app carried the bytes');
+  });
+});
