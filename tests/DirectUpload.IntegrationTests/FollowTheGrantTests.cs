@@ -56,7 +56,7 @@ public sealed class FollowTheGrantTests
         grant.Headers.Should().BeEmpty();
         grant.Url.Should().Be($"{_s3.Endpoint}/{_s3.Bucket}");
         grant.Key.Should().StartWith(_prefix + "post/").And.EndWith(".pdf");
-        grant.Fields.Keys.Should().StartWith(["key", "Content-Type", "Content-MD5"]).And.EndWith(["policy", "x-amz-signature"]);
+        grant.Fields.Keys.Should().Contain(["key", "Content-Type", "Content-MD5", "policy", "x-amz-signature"]);
         grant.Fields.Should().Contain("key", grant.Key).And.Contain("Content-Type", "application/pdf")
             .And.Contain("Cache-Control", CacheControl).And.Contain("Content-Disposition", ContentDisposition)
             .And.Contain("x-amz-meta-app", "directupload-it").And.Contain("x-amz-meta-album", "summer");

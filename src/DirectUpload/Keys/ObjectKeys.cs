@@ -17,6 +17,13 @@ public static class ObjectKeys
     private const string Crockford = "0123456789abcdefghjkmnpqrstvwxyz";
     private const int IdLength = 26;
     private const int MaxExtensionLength = 10;
+    private const int RandomBlockSize = 256;
+
+    [ThreadStatic]
+    private static byte[]? _randomBlock;
+
+    [ThreadStatic]
+    private static int _randomAvailable;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -305,11 +312,30 @@ public static class ObjectKeys
     private static (ulong Hi, ulong Lo) NewIdBits(DateTimeOffset timestamp)
     {
         Span<byte> random = stackalloc byte[10];
-        RandomNumberGenerator.Fill(random);
+        FillRandom(random);
         var ms = (ulong)Math.Max(0, timestamp.ToUnixTimeMilliseconds());
         var hi = (ms << 16) | ((ulong)random[0] << 8) | random[1];
         var lo = BinaryPrimitives.ReadUInt64BigEndian(random[2..]);
         return (hi, lo);
+    }
+
+    /// <summary>
+    /// Fills a few bytes from the cryptographic random generator. Each call to it has a fixed cost well above that of ten
+    /// bytes, so the bytes come from a per-thread block of its output, refilled when used up; used bytes are wiped.
+    /// </summary>
+    private static void FillRandom(Span<byte> destination)
+    {
+        var block = _randomBlock ??= new byte[RandomBlockSize];
+        if (_randomAvailable < destination.Length)
+        {
+            RandomNumberGenerator.Fill(block);
+            _randomAvailable = block.Length;
+        }
+
+        var bytes = block.AsSpan(block.Length - _randomAvailable, destination.Length);
+        bytes.CopyTo(destination);
+        bytes.Clear();
+        _randomAvailable -= destination.Length;
     }
 
     /// <summary>128 bits as 26 Crockford base32 digits (the first carries 3 bits), as in ULID.</summary>

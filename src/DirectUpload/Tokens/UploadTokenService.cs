@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using DirectUpload.S3.Internal;
 using Microsoft.Extensions.Options;
 
 namespace DirectUpload.Internal;
@@ -201,7 +202,7 @@ internal sealed class UploadTokenService : IUploadTokenService
             var written = Encoding.ASCII.GetBytes(Domain, buffer);
             written += Base64Url.EncodeToUtf8(payload, buffer[written..]);
             Span<byte> mac = stackalloc byte[32];
-            HMACSHA256.HashData(key, buffer[..written], mac);
+            KeyedHmac.HashData(key, buffer[..written], mac);
             buffer[written++] = (byte)'.';
             written += Base64Url.EncodeToUtf8(mac, buffer[written..]);
             return Encoding.ASCII.GetString(buffer[Domain.Length..written]);

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 
 namespace DirectUpload.Client.Tests.PublicApi;
 
@@ -16,7 +15,7 @@ public class PublicApiApprovalTests
     public void PublicApi_MatchesTheApprovedFile()
     {
         var received = string.Join('\n', Describe(typeof(DirectUploadClient).Assembly)) + "\n";
-        var folder = Path.GetDirectoryName(SourcePath())!;
+        var folder = Path.Combine(ProjectDirectory(), "PublicApi");
         var approvedPath = Path.Combine(folder, "DirectUpload.Client.approved.txt");
         var receivedPath = Path.Combine(folder, "DirectUpload.Client.received.txt");
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
@@ -104,5 +103,17 @@ public class PublicApiApprovalTests
         return name[..name.IndexOf('`', StringComparison.Ordinal)] + "<" + string.Join(", ", type.GetGenericArguments().Select(Name)) + ">";
     }
 
-    private static string SourcePath([CallerFilePath] string path = "") => path;
+    // not [CallerFilePath]: a CI build (ContinuousIntegrationBuild) maps source paths to /_/
+    private static string ProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.Client.Tests.csproj")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No DirectUpload.Client.Tests.csproj above {AppContext.BaseDirectory}.");
+    }
 }

@@ -75,7 +75,7 @@ public sealed partial class S3Fixture : IAsyncLifetime
         var endpoint = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_ENDPOINT");
         if (!string.IsNullOrWhiteSpace(endpoint))
         {
-            Endpoint = endpoint.Trim();
+            Endpoint = endpoint.Trim().TrimEnd('/');
             AccessKey = RequiredVariable("DIRECTUPLOAD_S3_ACCESS_KEY");
             SecretKey = RequiredVariable("DIRECTUPLOAD_S3_SECRET_KEY");
             Bucket = RequiredVariable("DIRECTUPLOAD_S3_BUCKET");

@@ -56,6 +56,19 @@ public class S3PresignedPostIssuerTests
     }
 
     [Fact]
+    public async Task IssueAsync_ClockBetweenSeconds_PolicyExpirationAndExpiresAtAlignToTheSignedSecond()
+    {
+        using var services = CreateServices(p => { }, clock: new FakeTimeProvider(TestServices.Now.AddMilliseconds(640)));
+        var sut = CreateSut(services);
+
+        var grant = await sut.IssueAsync(Request());
+
+        grant.Fields["x-amz-date"].Should().Be("20261121T120000Z");
+        DecodePolicy(grant).GetProperty("expiration").GetString().Should().Be("2026-11-21T12:15:00.000Z");
+        grant.ExpiresAt.Should().Be(TestServices.Now.AddMinutes(15));
+    }
+
+    [Fact]
     public async Task IssueAsync_EveryStoredHeaderConfigured_FieldsAndConditionsBindThem()
     {
         using var services = CreateServices(p =>
@@ -232,7 +245,7 @@ public class S3PresignedPostIssuerTests
             SigV4Verifier.ExpectedPolicySignature(grant.Fields["policy"], TestServices.SecretKey, credential[1], credential[2]));
     }
 
-    private static ServiceProvider CreateServices(Action<UploadProfileOptions> configure, Amazon.S3.IAmazonS3? client = null) =>
+    private static ServiceProvider CreateServices(Action<UploadProfileOptions> configure, Amazon.S3.IAmazonS3? client = null, TimeProvider? clock = null) =>
         TestServices.Build(
             b => b.AddS3PresignedPost("docs", p =>
             {
@@ -240,7 +253,8 @@ public class S3PresignedPostIssuerTests
                 p.AllowedContentTypes.Add("image/*");
                 configure(p);
             }),
-            client: client);
+            client: client,
+            timeProvider: clock);
 
     private static IUploadPolicyIssuer CreateSut(IServiceProvider services) =>
         services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Post);

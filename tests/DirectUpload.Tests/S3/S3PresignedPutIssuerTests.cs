@@ -140,6 +140,19 @@ public class S3PresignedPutIssuerTests
     }
 
     [Fact]
+    public async Task IssueAsync_ClockBetweenSeconds_ExpiresAtIsAlignedToTheSignedSecond()
+    {
+        // X-Amz-Date has whole seconds: the grant must not claim to live longer than S3 accepts it
+        using var services = CreateServices(p => { }, new FakeTimeProvider(Now.AddMilliseconds(999)));
+        var sut = CreateSut(services);
+
+        var grant = await sut.IssueAsync(TestServices.Request());
+
+        QueryString.Parameters(grant.Url)["X-Amz-Date"].Should().Be("20261121T120000Z");
+        grant.ExpiresAt.Should().Be(Now.AddMinutes(15));
+    }
+
+    [Fact]
     public async Task IssueAsync_SessionCredentials_SignsSecurityToken()
     {
         var client = TestServices.CreateClient(new SessionAWSCredentials(TestServices.AccessKey, TestServices.SecretKey, TestServices.SessionToken));

@@ -148,7 +148,7 @@ internal sealed class SigV4Signer
     public static string SignPolicy(ReadOnlySpan<byte> base64Policy, SigningScope scope)
     {
         Span<byte> mac = stackalloc byte[32];
-        System.Security.Cryptography.HMACSHA256.HashData(scope.Key, base64Policy, mac);
+        KeyedHmac.HashData(scope.Key, base64Policy, mac);
         return Convert.ToHexStringLower(mac);
     }
 
