@@ -16,7 +16,9 @@ namespace DirectUpload.Internal;
 internal sealed class UploadTokenService : IUploadTokenService
 {
     private const string Domain = "du1.";
-    private const int MaxTokenLength = 8192;
+    // bounds the work done on garbage input; the largest ticket the issuers can produce (a 1024-byte key, a 256-character
+    // owner and a 255-character type, all in characters JSON escapes to six bytes) makes a token of about 13,000 characters
+    private const int MaxTokenLength = 32 * 1024;
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly TimeProvider _timeProvider;
     private DecodedKey? _signingKey;

@@ -46,6 +46,29 @@ public class UploadTokenServiceTests
     }
 
     [Fact]
+    public void ValidateToken_LargestTicketTheIssuersCanProduce_RoundTrips()
+    {
+        // every field at its limit, in characters JSON escapes to six bytes each: a 1024-byte key, a 256-character owner,
+        // a 255-character content type, a 64-character profile and a long multipart upload id
+        var ticket = new UploadTicket
+        {
+            Profile = new string('p', 64),
+            Key = new string('+', 1024),
+            OwnerId = new string('<', 256),
+            ContentType = "application/" + new string('&', 243),
+            Size = long.MaxValue,
+            ExpiresAt = Now.AddDays(7),
+            UploadId = new string('\'', 256),
+            PartSize = 5L * 1024 * 1024 * 1024,
+        };
+        var sut = CreateSut();
+
+        var token = sut.CreateToken(ticket);
+
+        sut.ValidateToken(token).Should().Be(ticket);
+    }
+
+    [Fact]
     public void CreateToken_ExpiryWithFraction_RoundTripsToTheWholeSecond()
     {
         var sut = CreateSut();
