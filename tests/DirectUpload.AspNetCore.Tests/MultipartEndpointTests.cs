@@ -285,6 +285,33 @@ public sealed class MultipartEndpointTests : IDisposable
         _app.Completed.Calls.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Key = key, Size = Total, OwnerId = "alice", Profile = "videos" });
     }
 
+    [Fact]
+    public async Task Complete_retried_after_success_verifies_the_stored_object()
+    {
+        var (key, token) = await StartAsync();
+        _app.S3.SetupListPartsThrows(S3Replies.NotFound("NoSuchUpload"));
+        _app.S3.SetupHead(key, Total, "video/mp4", "\"final-3\"");
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart/complete", new { token, parts = Parts("e1", "e2", "e3") });
+
+        var body = await response.ShouldBeJsonAsync();
+        body.GetProperty("etag").GetString().Should().Be("\"final-3\"");
+        _app.S3.Verify(s => s.CompleteMultipartUploadAsync(It.IsAny<CompleteMultipartUploadRequest>(), It.IsAny<CancellationToken>()), Times.Never());
+    }
+
+    [Fact]
+    public async Task Complete_after_an_abort_is_422_object_not_found()
+    {
+        var (_, token) = await StartAsync();
+        _app.S3.SetupListPartsThrows(S3Replies.NotFound("NoSuchUpload"));
+        _app.S3.SetupHeadThrows(S3Replies.NotFound());
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart/complete", new { token, parts = Parts("e1", "e2", "e3") });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "object_not_found");
+        _app.Completed.Calls.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("[{\"partNumber\":1,\"etag\":\"e1\"},{\"partNumber\":2,\"etag\":\"e2\"}]")]
     [InlineData("[]")]

@@ -63,7 +63,7 @@ internal sealed class ProgressTracker
 
         lock (_lock)
         {
-            if (_lastReported != _sent || _lastReported < 0)
+            if (_lastReported != _sent)
             {
                 Publish();
             }

@@ -264,7 +264,7 @@ public class UploadTokenServiceTests
     [Fact]
     public void ValidateToken_Oversized_RejectsAsInvalidToken()
     {
-        var act = () => CreateSut().ValidateToken(new string('a', 10_000) + ".b");
+        var act = () => CreateSut().ValidateToken(new string('a', 40_000) + ".b");
 
         act.Should().Throw<UploadRejectedException>().Which.Reason.Should().Be(UploadRejectionReason.InvalidToken);
     }

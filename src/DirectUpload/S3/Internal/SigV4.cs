@@ -23,6 +23,12 @@ internal static class SigV4
 
     private const string HexUpper = "0123456789ABCDEF";
 
+    private static readonly SearchValues<char> Unreserved =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+
+    private static readonly SearchValues<char> UnreservedOrSlash =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/");
+
     /// <summary>URI-encodes per SigV4: every byte except A–Z a–z 0–9 - . _ ~ becomes %XX (upper-case); '/' kept unless <paramref name="encodeSlash"/>.</summary>
     public static string UriEncode(string value, bool encodeSlash)
     {
@@ -44,24 +50,22 @@ internal static class SigV4
     }
 
     /// <summary>Whether <see cref="UriEncode"/> would change the value.</summary>
-    public static bool NeedsUriEncoding(ReadOnlySpan<char> value, bool encodeSlash)
-    {
-        foreach (var c in value)
-        {
-            if (!IsUnreserved(c) && (encodeSlash || c != '/'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool NeedsUriEncoding(ReadOnlySpan<char> value, bool encodeSlash) =>
+        value.ContainsAnyExcept(encodeSlash ? Unreserved : UnreservedOrSlash);
 
     /// <summary>Appends the SigV4 URI encoding of <paramref name="value"/> (UTF-8; invalid UTF-16 becomes U+FFFD, as <see cref="Encoding.UTF8"/> does).</summary>
     public static void AppendUriEncoded(ref CharBuffer buffer, scoped ReadOnlySpan<char> value, bool encodeSlash)
     {
+        // copy the part that needs no encoding in one go (usually all of it)
+        var i = value.IndexOfAnyExcept(encodeSlash ? Unreserved : UnreservedOrSlash);
+        if (i < 0)
+        {
+            buffer.Append(value);
+            return;
+        }
+
+        buffer.Append(value[..i]);
         Span<byte> utf8 = stackalloc byte[4];
-        var i = 0;
         while (i < value.Length)
         {
             var c = value[i];
