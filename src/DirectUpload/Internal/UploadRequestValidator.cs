@@ -32,6 +32,16 @@ internal sealed class UploadRequestValidator
             throw new UploadRejectedException(UploadRejectionReason.UnknownProfile, "The upload profile is not configured.");
         }
 
+        // the configured spelling, not the caller's: it goes into tokens, hooks and metric tags
+        foreach (var configured in options.Profiles.Keys)
+        {
+            if (string.Equals(configured, name, StringComparison.OrdinalIgnoreCase))
+            {
+                name = configured;
+                break;
+            }
+        }
+
         var bucket = profile.BucketName ?? options.BucketName
             ?? throw new InvalidOperationException($"Profile '{name}' has no bucket and DirectUploadOptions.BucketName is not set.");
         return (name, profile, bucket);
