@@ -40,7 +40,7 @@ public static class DirectUploadServiceCollectionExtensions
         services.TryAddSingleton(sp => new DirectUploadTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<S3PresignedPutIssuer>(sp, LoggerFactory(sp)));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<S3PresignedPostIssuer>(sp, LoggerFactory(sp)));
-        services.TryAddSingleton<IUploadPolicyIssuer, DirectUploadIssuer>();
+        services.TryAddSingleton<IUploadPolicyIssuer>(sp => ActivatorUtilities.CreateInstance<DirectUploadIssuer>(sp, LoggerFactory(sp)));
         services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Put, (sp, _) => sp.GetRequiredService<S3PresignedPutIssuer>());
         services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Post, (sp, _) => sp.GetRequiredService<S3PresignedPostIssuer>());
         services.TryAddSingleton<IDownloadUrlIssuer>(sp => ActivatorUtilities.CreateInstance<S3DownloadUrlIssuer>(sp, LoggerFactory(sp)));
