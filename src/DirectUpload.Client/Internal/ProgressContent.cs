@@ -9,7 +9,7 @@ namespace DirectUpload.Client.Internal;
 /// </summary>
 internal sealed class ProgressContent : HttpContent
 {
-    private const int ChunkBytes = 1024 * 1024;
+    private const int ChunkBytes = 256 * 1024;
 
     private readonly PartBody _body;
     private readonly Action<long>? _onWritten;
