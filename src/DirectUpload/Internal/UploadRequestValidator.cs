@@ -33,18 +33,38 @@ internal sealed class UploadRequestValidator
         }
 
         // the configured spelling, not the caller's: it goes into tokens, hooks and metric tags
-        foreach (var configured in options.Profiles.Keys)
-        {
-            if (string.Equals(configured, name, StringComparison.OrdinalIgnoreCase))
-            {
-                name = configured;
-                break;
-            }
-        }
+        name = ConfiguredName(options.Profiles, name);
 
         var bucket = profile.BucketName ?? options.BucketName
             ?? throw new InvalidOperationException($"Profile '{name}' has no bucket and DirectUploadOptions.BucketName is not set.");
         return (name, profile, bucket);
+    }
+
+    private static string ConfiguredName(IDictionary<string, UploadProfileOptions> profiles, string name)
+    {
+        // the options' own dictionary is enumerated without boxing its enumerator
+        if (profiles is Dictionary<string, UploadProfileOptions> dictionary)
+        {
+            foreach (var configured in dictionary.Keys)
+            {
+                if (string.Equals(configured, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return configured;
+                }
+            }
+
+            return name;
+        }
+
+        foreach (var configured in profiles.Keys)
+        {
+            if (string.Equals(configured, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return configured;
+            }
+        }
+
+        return name;
     }
 
     /// <summary>The method a request for this profile and size uses.</summary>

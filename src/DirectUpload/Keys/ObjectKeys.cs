@@ -84,13 +84,15 @@ public static class ObjectKeys
             // invalid UTF-16 (lone surrogates): the filter below drops what is not a letter or digit
         }
 
-        var extension = GetExtension(name);
-        var stem = extension.Length == 0 ? name : name[..^(extension.Length + 1)];
-        var maxStem = MaxSanitizedFileNameLength - (extension.Length == 0 ? 0 : extension.Length + 1);
+        var extension = ExtensionOf(name);
+        var stem = extension.IsEmpty ? name.AsSpan() : name.AsSpan(0, name.Length - extension.Length - 1);
+        var maxStem = MaxSanitizedFileNameLength - (extension.IsEmpty ? 0 : extension.Length + 1);
 
-        var builder = new StringBuilder(Math.Min(stem.Length, maxStem));
+        // at most MaxSanitizedFileNameLength characters in all, so the result is built on the stack
+        Span<char> result = stackalloc char[MaxSanitizedFileNameLength];
+        var length = 0;
         var pendingDash = false;
-        for (var i = 0; i < stem.Length && builder.Length < maxStem; i++)
+        for (var i = 0; i < stem.Length && length < maxStem; i++)
         {
             var c = stem[i];
             var category = char.GetUnicodeCategory(c);
@@ -100,35 +102,37 @@ public static class ObjectKeys
                 || c is '_';
             if (!keep)
             {
-                pendingDash = builder.Length > 0;
+                pendingDash = length > 0;
                 continue;
             }
 
             if (pendingDash)
             {
-                if (builder.Length + 1 >= maxStem)
+                if (length + 1 >= maxStem)
                 {
                     break;
                 }
 
-                builder.Append('-');
+                result[length++] = '-';
                 pendingDash = false;
             }
 
-            builder.Append(char.ToLowerInvariant(c));
+            result[length++] = char.ToLowerInvariant(c);
         }
 
-        if (builder.Length == 0)
+        if (length == 0)
         {
-            builder.Append("file");
+            "file".CopyTo(result);
+            length = 4;
         }
 
-        if (extension.Length > 0)
+        if (!extension.IsEmpty)
         {
-            builder.Append('.').Append(extension);
+            result[length++] = '.';
+            length += extension.ToLowerInvariant(result[length..]);
         }
 
-        return builder.ToString();
+        return new string(result[..length]);
     }
 
     /// <summary>
@@ -154,22 +158,33 @@ public static class ObjectKeys
         }
 
         var dotsOnly = ownerId is "." or "..";
-        var builder = new StringBuilder(bytes.Length);
+        var encodedLength = 0;
         foreach (var b in bytes)
         {
-            var c = (char)b;
-            if (!dotsOnly && b < 0x80 && (char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '@'))
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append('_').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
+            encodedLength += dotsOnly || !IsOwnerSegmentByte(b) ? 3 : 1;
         }
 
-        return builder.ToString();
+        return string.Create(encodedLength, (bytes, dotsOnly), static (chars, state) =>
+        {
+            const string Hex = "0123456789ABCDEF";
+            var i = 0;
+            foreach (var b in state.bytes)
+            {
+                if (!state.dotsOnly && IsOwnerSegmentByte(b))
+                {
+                    chars[i++] = (char)b;
+                }
+                else
+                {
+                    chars[i++] = '_';
+                    chars[i++] = Hex[b >> 4];
+                    chars[i++] = Hex[b & 15];
+                }
+            }
+        });
     }
+
+    private static bool IsOwnerSegmentByte(byte b) => b < 0x80 && (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.' or (byte)'@');
 
     /// <summary>
     /// Checks a full object key: it starts with <paramref name="prefix"/>, has no <c>.</c>, <c>..</c> or empty segments,

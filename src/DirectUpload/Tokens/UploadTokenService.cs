@@ -43,8 +43,7 @@ internal sealed class UploadTokenService : IUploadTokenService
             return CreateToken(key, SerializePayload(ticket));
         }
 
-        byte[]? rented = null;
-        var buffer = maxJson <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(maxJson));
+        var buffer = ArrayPool<byte>.Shared.Rent(maxJson);
         try
         {
             var json = new AsciiJsonWriter(buffer);
@@ -81,10 +80,7 @@ internal sealed class UploadTokenService : IUploadTokenService
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -198,7 +194,7 @@ internal sealed class UploadTokenService : IUploadTokenService
         var tokenLength = bodyLength + 1 + Base64Url.GetEncodedLength(32);
         var total = Domain.Length + tokenLength;
         byte[]? rented = null;
-        var buffer = total <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(total));
+        var buffer = total <= 512 ? stackalloc byte[total] : (rented = ArrayPool<byte>.Shared.Rent(total));
         try
         {
             var written = Encoding.ASCII.GetBytes(Domain, buffer);
@@ -289,6 +285,10 @@ internal sealed partial class TokenJsonContext : System.Text.Json.Serialization.
 /// </remarks>
 internal ref struct AsciiJsonWriter
 {
+    // control characters, DEL, the quote, the backslash and the HTML-sensitive characters
+    private static readonly SearchValues<char> NeedsEscaping = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000B\f\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\"\\&'+<>`\u007F");
+
     private readonly Span<byte> _buffer;
     private int _length;
 
@@ -335,23 +335,20 @@ internal ref struct AsciiJsonWriter
     public void WriteString(ReadOnlySpan<char> value)
     {
         _buffer[_length++] = (byte)'"';
-        foreach (var c in value)
+        while (true)
         {
-            switch (c)
+            // copy the run that needs no escaping in one go (usually all of it)
+            var escape = value.IndexOfAny(NeedsEscaping);
+            var run = escape < 0 ? value : value[..escape];
+            Ascii.FromUtf16(run, _buffer[_length..], out var written);
+            _length += written;
+            if (escape < 0)
             {
-                case '\b': WriteShortEscape((byte)'b'); break;
-                case '\t': WriteShortEscape((byte)'t'); break;
-                case '\n': WriteShortEscape((byte)'n'); break;
-                case '\f': WriteShortEscape((byte)'f'); break;
-                case '\r': WriteShortEscape((byte)'r'); break;
-                case '\\': WriteShortEscape((byte)'\\'); break;
-                case < ' ' or '"' or '&' or '\'' or '+' or '<' or '>' or '`' or '\u007F':
-                    WriteUnicodeEscape(c);
-                    break;
-                default:
-                    _buffer[_length++] = (byte)c;
-                    break;
+                break;
             }
+
+            WriteEscaped(value[escape]);
+            value = value[(escape + 1)..];
         }
 
         _buffer[_length++] = (byte)'"';
@@ -369,6 +366,20 @@ internal ref struct AsciiJsonWriter
     {
         value.TryFormat(_buffer[_length..], out var written, format, CultureInfo.InvariantCulture);
         _length += written;
+    }
+
+    private void WriteEscaped(char c)
+    {
+        switch (c)
+        {
+            case '\b': WriteShortEscape((byte)'b'); break;
+            case '\t': WriteShortEscape((byte)'t'); break;
+            case '\n': WriteShortEscape((byte)'n'); break;
+            case '\f': WriteShortEscape((byte)'f'); break;
+            case '\r': WriteShortEscape((byte)'r'); break;
+            case '\\': WriteShortEscape((byte)'\\'); break;
+            default: WriteUnicodeEscape(c); break;
+        }
     }
 
     private void WriteShortEscape(byte c)

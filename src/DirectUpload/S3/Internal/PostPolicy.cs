@@ -81,8 +81,7 @@ internal static class PostPolicy
             return Sign(Write(expiration, conditions, minLength, maxLength), scope);
         }
 
-        byte[]? rented = null;
-        var buffer = maxJson <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(maxJson));
+        var buffer = ArrayPool<byte>.Shared.Rent(maxJson);
         try
         {
             var json = new AsciiJsonWriter(buffer);
@@ -107,10 +106,7 @@ internal static class PostPolicy
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -119,7 +115,7 @@ internal static class PostPolicy
     {
         var length = Base64.GetMaxEncodedToUtf8Length(json.Length);
         byte[]? rented = null;
-        var base64 = length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var base64 = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
             Base64.EncodeToUtf8(json, base64, out _, out var written);

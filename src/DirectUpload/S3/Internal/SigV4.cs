@@ -152,7 +152,7 @@ internal static class SigV4
     {
         byte[]? rented = null;
         var length = Encoding.UTF8.GetByteCount(text);
-        var bytes = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var bytes = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         var written = Encoding.UTF8.GetBytes(text, bytes);
         SHA256.HashData(bytes[..written], hash);
         if (rented is not null)
@@ -166,7 +166,7 @@ internal static class SigV4
     {
         byte[]? rented = null;
         var length = Encoding.UTF8.GetByteCount(text);
-        var bytes = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var bytes = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         var written = Encoding.UTF8.GetBytes(text, bytes);
         KeyedHmac.HashData(key, bytes[..written], mac);
         if (rented is not null)
