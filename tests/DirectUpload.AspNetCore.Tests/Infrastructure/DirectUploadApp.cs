@@ -1,3 +1,4 @@
+using DirectUpload.Tests.TestUtilities;
 using Amazon.S3;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
