@@ -209,6 +209,18 @@ if [ "$browser_ran" = 1 ]; then
   fi
 fi
 
+# one line per suite, so each suite's count is visible (worded so that only the closing line reads "N passed, N failed")
+say "per suite:"
+for f in "${trx_files[@]}"; do
+  suite="$(tr '\n\r' '  ' < "$f" | grep -o 'storage="[^"]*\.dll"' | head -n1 | sed 's:.*/::; s:\.dll"$::')"
+  read -r p f2 s t < <(trx_counts "$f")
+  printf '    %-34s %5d tests: %d passing, %d failing, %d skipped\n' "${suite:-$(basename "$f")}" "$t" "$p" "$f2" "$s"
+done
+if [ "$browser_ran" = 1 ] && [ "${#junit_files[@]}" -gt 0 ]; then
+  read -r p f2 s t < <(junit_counts "${junit_files[@]}")
+  printf '    %-34s %5d tests: %d passing, %d failing, %d skipped\n' "DirectUpload.BrowserTests" "$t" "$p" "$f2" "$s"
+fi
+
 executed=$((passed + failed))
 status=0
 [ "$failed" = 0 ] || status=1
