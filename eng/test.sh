@@ -212,7 +212,8 @@ fi
 # one line per suite, so each suite's count is visible (worded so that only the closing line reads "N passed, N failed")
 say "per suite:"
 for f in "${trx_files[@]}"; do
-  suite="$(tr '\n\r' '  ' < "$f" | grep -o 'storage="[^"]*\.dll"' | head -n1 | sed 's:.*/::; s:\.dll"$::')"
+  # awk reads to the end (no early exit), so pipefail never sees a SIGPIPE here
+  suite="$(tr '\n\r' '  ' < "$f" | { grep -o 'codeBase="[^"]*\.dll"' || true; } | awk 'NR == 1 { sub(/.*\//, ""); sub(/\.dll"$/, ""); print }')"
   read -r p f2 s t < <(trx_counts "$f")
   printf '    %-34s %5d tests: %d passing, %d failing, %d skipped\n' "${suite:-$(basename "$f")}" "$t" "$p" "$f2" "$s"
 done
