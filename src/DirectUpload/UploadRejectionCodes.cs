@@ -30,6 +30,7 @@ public static class UploadRejectionCodes
         UploadRejectionReason.ContentTypeMismatch => "content_type_mismatch",
         UploadRejectionReason.Forbidden => "forbidden",
         UploadRejectionReason.InvalidParts => "invalid_parts",
+        UploadRejectionReason.ChecksumMismatch => "checksum_mismatch",
         _ => "rejected",
     };
 }

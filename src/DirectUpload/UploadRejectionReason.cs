@@ -68,4 +68,7 @@ public enum UploadRejectionReason
 
     /// <summary>The list of parts given to complete a multipart upload is malformed.</summary>
     InvalidParts = 22,
+
+    /// <summary>The uploaded object's content does not match the Content-MD5 it was granted for.</summary>
+    ChecksumMismatch = 23,
 }

@@ -100,6 +100,34 @@ public sealed class CompleteEndpointTests : IDisposable
         _app.S3.VerifyNoOtherCalls();
     }
 
+    [Theory]
+    [InlineData("\"5d41402abc4b2a76b9719d911017c592\"", HttpStatusCode.OK)] // MD5("hello"): matches the granted MD5
+    [InlineData("\"00000000000000000000000000000000\"", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("\"5d41402abc4b2a76b9719d911017c592-2\"", HttpStatusCode.OK)] // not a plain MD5: cannot be compared
+    public async Task Granted_md5_is_compared_with_the_stored_etag(string etag, HttpStatusCode expected)
+    {
+        var md5 = Convert.ToBase64String(Convert.FromHexString("5d41402abc4b2a76b9719d911017c592"));
+        var grant = await (await _app.As("alice").PostJsonAsync("/uploads/photos", Http.Grant("a.jpg", "image/jpeg", 1234, md5))).ShouldBeJsonAsync();
+        var key = grant.GetProperty("key").GetString()!;
+        _app.ResetS3Calls();
+        _app.S3.SetupHead(key, 1234, "image/jpeg", etag);
+        _app.S3.SetupDelete();
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token = grant.GetProperty("token").GetString() });
+
+        if (expected == HttpStatusCode.OK)
+        {
+            (await response.ShouldBeJsonAsync()).GetProperty("key").GetString().Should().Be(key);
+            _app.S3.VerifyDelete(key, Times.Never());
+        }
+        else
+        {
+            await response.ShouldBeProblemAsync(expected, "checksum_mismatch");
+            _app.S3.VerifyDelete(key, Times.Once());
+            _app.Completed.Calls.Should().BeEmpty();
+        }
+    }
+
     [Fact]
     public async Task Content_type_mismatch_is_422_and_the_object_is_deleted()
     {

@@ -17,6 +17,7 @@ internal static class Problems
         UploadRejectionReason.ObjectNotFound => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.SizeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ContentTypeMismatch => StatusCodes.Status422UnprocessableEntity,
+        UploadRejectionReason.ChecksumMismatch => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -26,4 +26,10 @@ public sealed record UploadTicket
 
     /// <summary>Gets the part size, for multipart tokens; otherwise 0.</summary>
     public long PartSize { get; init; }
+
+    /// <summary>
+    /// Gets the base64 Content-MD5 the grant was issued for, if any. Confirmation compares it with the stored object's
+    /// ETag, so integrity holds even on stores that do not verify Content-MD5 themselves.
+    /// </summary>
+    public string? ContentMd5 { get; init; }
 }

@@ -35,8 +35,8 @@ internal sealed class UploadTokenService : IUploadTokenService
         var key = GetSigningKey();
 
         // The payload is what JsonSerializer writes for TokenPayload; for ASCII text it is written directly (same bytes).
-        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId)
-            ? 128 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId)
+        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5)
+            ? 136 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5)
             : -1;
         if (maxJson < 0)
         {
@@ -73,6 +73,12 @@ internal sealed class UploadTokenService : IUploadTokenService
             {
                 json.WriteRaw(",\"z\":"u8);
                 json.WriteNumber(ticket.PartSize);
+            }
+
+            if (ticket.ContentMd5 is { } md5)
+            {
+                json.WriteRaw(",\"m\":"u8);
+                json.WriteString(md5);
             }
 
             json.WriteRaw("}"u8);
@@ -155,6 +161,7 @@ internal sealed class UploadTokenService : IUploadTokenService
             ContentType = p.T,
             ExpiresAt = expiresAt,
             UploadId = p.U,
+            ContentMd5 = p.M,
             PartSize = p.Z ?? 0,
         };
     }
@@ -183,6 +190,7 @@ internal sealed class UploadTokenService : IUploadTokenService
                 E = ticket.ExpiresAt.ToUnixTimeSeconds(),
                 U = ticket.UploadId,
                 Z = ticket.PartSize == 0 ? null : ticket.PartSize,
+                M = ticket.ContentMd5,
             },
             TokenJsonContext.Default.TokenPayload);
 
@@ -267,6 +275,8 @@ internal sealed class TokenPayload
     public string? U { get; set; }
 
     public long? Z { get; set; }
+
+    public string? M { get; set; }
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

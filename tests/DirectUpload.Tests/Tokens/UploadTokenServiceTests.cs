@@ -21,7 +21,7 @@ public class UploadTokenServiceTests
         ExpiresAt = Now.AddMinutes(15),
     };
 
-    public static TheoryData<string> TicketNames() => new() { "single", "multipart", "no owner", "unicode", "html-sensitive" };
+    public static TheoryData<string> TicketNames() => new() { "single", "multipart", "no owner", "unicode", "html-sensitive", "md5", "md5 unicode" };
 
     [Theory]
     [MemberData(nameof(TicketNames))]
@@ -329,6 +329,8 @@ public class UploadTokenServiceTests
         "no owner" => Ticket with { OwnerId = null },
         "unicode" => Ticket with { Key = "photos/日本/é 😀.jpg", OwnerId = "Zoë", ContentType = "image/png; name=\"ü\"" },
         "html-sensitive" => Ticket with { Key = "a/<script>&'\"+`\\/x.jpg", OwnerId = "o'brien" },
+        "md5" => Ticket with { ContentMd5 = "1B2M2Y8AsgTpgAmY7PhCfg==" },
+        "md5 unicode" => Ticket with { Key = "photos/é.jpg", ContentMd5 = "1B2M2Y8AsgTpgAmY7PhCfg==" },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -72,6 +72,10 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
         {
             problem = new UploadRejectedException(UploadRejectionReason.ContentTypeMismatch, $"The object's content type '{contentType}' is not the granted '{ticket.ContentType}'.");
         }
+        else if (!EtagMatchesMd5(head.ETag, ticket.ContentMd5, profile))
+        {
+            problem = new UploadRejectedException(UploadRejectionReason.ChecksumMismatch, "The object's content does not match the Content-MD5 it was granted for.");
+        }
 
         if (problem is not null)
         {
@@ -100,6 +104,29 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
         Log.UploadConfirmed(_logger, ticket.Profile, size);
         _telemetry.RecordCompleted(ticket.Profile, "SINGLE");
         return uploaded;
+    }
+
+    /// <summary>
+    /// For a single-request upload without SSE-KMS, S3's ETag is the hex MD5 of the content. Comparing it with the granted
+    /// Content-MD5 closes the gap on stores that accept a POST without checking its Content-MD5 (Ceph RGW). An ETag that is
+    /// not a plain MD5 (KMS encryption, multipart-style <c>-N</c> suffix) cannot be compared and is accepted.
+    /// </summary>
+    internal static bool EtagMatchesMd5(string? etag, string? contentMd5, UploadProfileOptions profile)
+    {
+        if (contentMd5 is null || etag is null || profile.ServerSideEncryption is "aws:kms" or "aws:kms:dsse")
+        {
+            return true;
+        }
+
+        var hex = etag.Trim().Trim('"');
+        if (hex.Length != 32 || hex.Contains('-', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        Span<byte> md5 = stackalloc byte[18];
+        return !Convert.TryFromBase64String(contentMd5, md5, out var written) || written != 16
+            || string.Equals(Convert.ToHexStringLower(md5[..16]), hex, StringComparison.OrdinalIgnoreCase);
     }
 
     private UploadRejectedException Rejected(string profile, UploadRejectedException e)

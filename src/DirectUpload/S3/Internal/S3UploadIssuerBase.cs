@@ -70,6 +70,7 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
             OwnerId = upload.OwnerId,
             Size = upload.Size,
             ContentType = upload.ContentType,
+            ContentMd5 = upload.ContentMd5,
             ExpiresAt = upload.ExpiresAt + upload.Profile.ConfirmationGracePeriod,
         });
 
