@@ -5,12 +5,12 @@
 #
 #   1. RGW (local S3): radosgw ceph-mon ceph-osd uuid-runtime curl   (eng/rgw/install-rgw.sh)
 #   2. Debian's chromium, for the browser tests (headless, --no-install-recommends)
-#   3. npm packages of tests/DirectUpload.BrowserTests, if that folder has a package.json
+#   3. npm packages of tests/DirectUpload.BrowserTests and samples/DirectUpload.Sample (each if it has a package.json)
 #
 # Usage: eng/install-deps.sh          (as root, or with passwordless sudo, when apt is needed)
 # Environment:
 #   DIRECTUPLOAD_SKIP_CHROMIUM=1    do not install chromium
-#   DIRECTUPLOAD_SKIP_NPM=1         do not install the browser tests' npm packages
+#   DIRECTUPLOAD_SKIP_NPM=1         do not install npm packages
 #   DIRECTUPLOAD_LOG_DIR            where the apt/npm logs go (default artifacts/logs)
 # Long outputs (apt, npm) go to log files; on failure their tails are printed.
 set -euo pipefail
@@ -108,31 +108,32 @@ else
 fi
 
 # ------------------------------------------------------------------ 3. npm packages (browser tests)
-# >>> npm: browser tests' packages. Runs only once tests/DirectUpload.BrowserTests/package.json
-# exists. Uses "npm ci" when a package-lock.json is committed (it should be), else "npm install".
-install_browser_test_packages() {
-  local dir="$ROOT/tests/DirectUpload.BrowserTests"
-  [ -f "$dir/package.json" ] || { log "browser tests: no $dir/package.json yet; npm step skipped"; return 0; }
-  if [ "${DIRECTUPLOAD_SKIP_NPM:-0}" = 1 ]; then log "npm: skipped (DIRECTUPLOAD_SKIP_NPM=1)"; return 0; fi
-  command -v npm >/dev/null 2>&1 || die "npm not found (Node.js 20 is needed for the browser tests)"
+# >>> npm: the npm packages of the browser tests (playwright-core) and of the sample (uppy, for /uppy.html).
+# Each runs only when its package.json exists. "npm ci" when a package-lock.json is committed (it should be).
+install_npm_packages() {
+  local rel="$1" dir="$ROOT/$1" log_name="$2"
+  [ -f "$dir/package.json" ] || { log "$rel: no package.json; npm step skipped"; return 0; }
+  if [ "${DIRECTUPLOAD_SKIP_NPM:-0}" = 1 ]; then log "npm: skipped for $rel (DIRECTUPLOAD_SKIP_NPM=1)"; return 0; fi
+  command -v npm >/dev/null 2>&1 || die "npm not found (Node.js 20 is needed for $rel)"
   # never let a package download a browser of its own (there is no network for it):
   # the tests use Debian's chromium (DIRECTUPLOAD_CHROMIUM, set by eng/test.sh)
   export PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   if [ -f "$dir/node_modules/.package-lock.json" ] && [ -f "$dir/package-lock.json" ] \
      && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] \
      && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]; then
-    log "npm: node_modules up to date"
+    log "npm: $rel/node_modules up to date"
     return 0
   fi
   if [ -f "$dir/package-lock.json" ]; then
-    log "npm ci in tests/DirectUpload.BrowserTests (log: $LOG_DIR/npm-install.log)"
-    (cd "$dir" && run_logged npm-install npm ci --no-audit --no-fund) || die "npm ci failed"
+    log "npm ci in $rel (log: $LOG_DIR/$log_name.log)"
+    (cd "$dir" && run_logged "$log_name" npm ci --no-audit --no-fund) || die "npm ci failed in $rel"
   else
-    log "npm install in tests/DirectUpload.BrowserTests (no package-lock.json; log: $LOG_DIR/npm-install.log)"
-    (cd "$dir" && run_logged npm-install npm install --no-audit --no-fund) || die "npm install failed"
+    log "npm install in $rel (no package-lock.json; log: $LOG_DIR/$log_name.log)"
+    (cd "$dir" && run_logged "$log_name" npm install --no-audit --no-fund) || die "npm install failed in $rel"
   fi
 }
-install_browser_test_packages
+install_npm_packages tests/DirectUpload.BrowserTests npm-install
+install_npm_packages samples/DirectUpload.Sample npm-install-sample
 # <<< npm
 
 log "all dependencies present"

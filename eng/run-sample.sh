@@ -43,6 +43,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Uppy for /uppy.html (optional: every other page needs no npm package)
+if [ -f "$SAMPLE/package-lock.json" ] && [ ! -d "$SAMPLE/node_modules/uppy" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "run-sample: npm ci in $SAMPLE (Uppy, for /uppy.html)" >&2
+    (cd "$SAMPLE" && npm ci --no-audit --no-fund --silent) || echo "run-sample: npm ci failed; /uppy.html will say Uppy is missing" >&2
+  else
+    echo "run-sample: npm not found; /uppy.html will say Uppy is missing" >&2
+  fi
+fi
+
 if [ -n "${DIRECTUPLOAD_S3_ENDPOINT:-}" ]; then
   echo "run-sample: using DIRECTUPLOAD_S3_ENDPOINT=$DIRECTUPLOAD_S3_ENDPOINT; not starting RGW" >&2
 else

@@ -130,6 +130,18 @@ app.UseStaticFiles(new StaticFileOptions
 {
     OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
 });
+
+// Uppy (npm package "uppy", for /uppy.html): its prebuilt ES module bundle, from this project's node_modules once
+// `npm ci` has run here (eng/run-sample.sh and eng/install-deps.sh do). Optional: the other pages need no npm package.
+var uppyDist = Path.Combine(app.Environment.ContentRootPath, "node_modules", "uppy", "dist");
+if (Directory.Exists(uppyDist))
+{
+    app.UseStaticFiles(new StaticFileOptions
+    {
+        FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(uppyDist),
+        RequestPath = "/lib/uppy",
+    });
+}
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -258,6 +258,47 @@ describe('DirectUpload sample in chromium', () => {
     assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
   });
 
+  test('uppy: Uppy\'s AwsS3 plugin uploads with DirectUpload grants, and the host confirms', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/uppy.html');
+    assert.equal(await page.getAttribute('#uppy-missing', 'hidden'), '', 'Uppy is served from the sample\'s node_modules');
+    const user = uniqueName('uma');
+    await signIn(page, user);
+    await page.waitForSelector('#uppy .uppy-Dashboard', { timeout: 30_000 });
+
+    const png = makePng(40, 30);
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(`${r.method()} ${new URL(r.url()).pathname}`); });
+    await page.setInputFiles('#uppy input.uppy-Dashboard-input >> nth=0', { name: 'uppy-shot.png', mimeType: 'image/png', buffer: png });
+    await page.click('#uppy .uppy-StatusBar-actionBtn--upload');
+
+    await page.waitForSelector('#uppy-results li', { timeout: 60_000 });
+    const key = await page.getAttribute('#uppy-results li', 'data-key');
+    assert.match(key, new RegExp(`^photos/users/${user}/[0-9a-z]+-uppy-shot\\.png$`), 'the host chose the key, in the user\'s folder');
+    assert.ok(s3Requests.some((r) => r.startsWith('PUT ') && r.endsWith(`/${key}`)), `Uppy PUT the bytes to S3 itself (saw: ${s3Requests.join(', ')})`);
+    assert.equal(await page.getAttribute('#uppy-error', 'hidden'), '', 'no error is shown');
+
+    const photos = await getJson(page, '/api/photos');
+    const listed = photos.body.photos.find((p) => p.key === key);
+    assert.ok(listed, 'the confirmation hook wrote the catalog row');
+    assert.equal(listed.size, png.length);
+    const bytes = Buffer.from(await (await fetch(listed.url)).arrayBuffer());
+    assert.equal(sha256(bytes), sha256(png), 'the object in S3 has exactly the uploaded bytes');
+
+    // a type the profile refuses: the host's problem reaches the page through Uppy's upload-error
+    // (through Uppy's own API: after a finished upload its Dashboard shows the results, not the file input)
+    await page.evaluate(async () => {
+      const uppy = window.directUploadUppy;
+      uppy.clear();
+      uppy.addFile({ name: 'notes.txt', type: 'text/plain', data: new Blob(['hello'], { type: 'text/plain' }) });
+      await uppy.upload();
+    });
+    const error = await alertText(page, '#uppy-error');
+    assert.match(error, /content_type_not_allowed/);
+    await screenshot(page, 'uppy');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
   test('baseline: the proxy upload goes through the app (for comparison only)', { timeout: T }, async (t) => {
     const { context, base } = await newContext(t);
     const page = await openPage(context, base, '/large.html');

@@ -1,0 +1,80 @@
+// Uppy driving DirectUpload: Uppy's AwsS3 plugin uploads, DirectUpload's host endpoints grant and confirm.
+//
+// Uppy 6's AwsS3 plugin asks a signRequest({ method, key }) callback for a presigned URL and may take back the key the
+// server chose. Here the placeholder key is Uppy's file id; the callback looks the file up, asks the host for a grant
+// for its name, type and size (POST /uploads/{profile}), and returns the grant's URL and key. Uppy then PUTs the file
+// with its Content-Type, which is exactly what a DirectUpload PUT grant signs (with the size), and the page confirms
+// each upload with the grant's token (POST /uploads/{profile}/complete). Only single PUTs fit this plugin: its
+// multipart mode has the browser create the upload in S3 itself, where DirectUpload has the host do it (use
+// directupload.js for multipart). Profiles whose grants carry more headers (metadata, Content-MD5, cache headers)
+// also need directupload.js, which sends grant.headers.
+import { clearError, renderSession, showError } from './ui.js';
+
+const profile = 'photos';
+const $ = (id) => document.getElementById(id);
+const alertEl = $('uppy-error');
+await renderSession($('session'));
+
+let Uppy, Dashboard, AwsS3;
+try {
+  ({ Uppy, Dashboard, AwsS3 } = await import('/lib/uppy/uppy.min.mjs'));
+} catch {
+  $('uppy-missing').hidden = false;
+}
+
+/** POSTs JSON to the host and returns the JSON answer, or throws its problem (detail, code, status). */
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw Object.assign(new Error(json.detail ?? `HTTP ${response.status}`), { code: json.code, status: response.status });
+  }
+  return json;
+}
+
+if (Uppy) {
+  const tokens = new Map(); // Uppy file id -> the grant's token
+  const uppy = new Uppy({ id: 'directupload-uppy' })
+    .use(Dashboard, { target: '#uppy', inline: true, height: 320, proudlyDisplayPoweredByUppy: false })
+    .use(AwsS3, {
+      shouldUseMultipart: false,
+      limit: 4,
+      generateObjectKey: (file) => file.id, // a placeholder: the host names the object
+      async signRequest(request) {
+        if (request.method !== 'PUT' || request.uploadId) {
+          throw new Error('This demo signs single PUT uploads only.');
+        }
+        const file = uppy.getFile(request.key);
+        const grant = await post(`/uploads/${profile}`, {
+          fileName: file.name,
+          contentType: file.type || 'application/octet-stream',
+          size: file.size,
+        });
+        if (grant.method !== 'PUT') throw new Error(`Profile ${profile} issues ${grant.method} grants; this demo needs PUT.`);
+        tokens.set(file.id, grant.token);
+        return { url: grant.url, key: grant.key };
+      },
+    });
+  window.directUploadUppy = uppy; // for the browser tests
+
+  uppy.on('upload', () => clearError(alertEl));
+  uppy.on('upload-error', (file, error) => showError(alertEl, error));
+  uppy.on('upload-success', async (file) => {
+    try {
+      const confirmed = await post(`/uploads/${profile}/complete`, { token: tokens.get(file.id) });
+      const item = document.createElement('li');
+      item.dataset.key = confirmed.key;
+      item.textContent = `${file.name} → ${confirmed.key} (${confirmed.size} bytes, ${confirmed.contentType})`;
+      $('uppy-results').append(item);
+    } catch (error) {
+      showError(alertEl, error);
+    }
+  });
+}
+
+document.body.dataset.ready = 'true';
