@@ -191,8 +191,7 @@ internal sealed class UploadRequestValidator
                 : null;
         }
 
-        Span<byte> buffer = stackalloc byte[18];
-        if (md5.Length != 24 || !Convert.TryFromBase64String(md5, buffer, out var written) || written != 16)
+        if (!ContentMd5.IsValid(md5))
         {
             throw Reject(UploadRejectionReason.InvalidContentMd5, "The Content-MD5 must be the base64 form of a 16-byte MD5 digest.");
         }

@@ -15,10 +15,12 @@ internal readonly record struct MultipartLayout(long TotalSize, long PartSize, i
             partSize = (minimum + MiB - 1) / MiB * MiB;
         }
 
-        partSize = Math.Min(partSize, UploadProfileOptions.MaxPartSizeBytes);
-        var count = (int)((totalSize + partSize - 1) / partSize);
-        return new MultipartLayout(totalSize, partSize, Math.Max(count, 1));
+        return Of(totalSize, Math.Min(partSize, UploadProfileOptions.MaxPartSizeBytes));
     }
+
+    /// <summary>The layout of a total size cut into parts of a known size (e.g. the one a multipart token carries).</summary>
+    public static MultipartLayout Of(long totalSize, long partSize) =>
+        new(totalSize, partSize, Math.Max((int)((totalSize + partSize - 1) / partSize), 1));
 
     /// <summary>The exact size of a part (1-based).</summary>
     public long SizeOf(int partNumber) =>

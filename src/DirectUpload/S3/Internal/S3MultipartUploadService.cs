@@ -146,7 +146,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         {
             foreach (var (number, md5) in md5s)
             {
-                if (!seen.Contains(number) || !IsMd5(md5))
+                if (!seen.Contains(number) || !ContentMd5.IsValid(md5))
                 {
                     throw Reject(request, UploadRejectionReason.InvalidContentMd5, $"The Content-MD5 of part {number} is not a requested part's base64 MD5.");
                 }
@@ -235,7 +235,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
                 throw Reject(request, UploadRejectionReason.SizeMismatch, $"Part {part.PartNumber} has {s.Size} bytes; {layout.SizeOf(part.PartNumber)} were expected.");
             }
 
-            if (!string.Equals(Unquote(s.ETag), Unquote(part.ETag), StringComparison.Ordinal))
+            if (!string.Equals(ContentMd5.UnquoteETag(s.ETag), ContentMd5.UnquoteETag(part.ETag), StringComparison.Ordinal))
             {
                 throw Reject(request, UploadRejectionReason.InvalidParts, $"The ETag given for part {part.PartNumber} does not match the stored part.");
             }
@@ -356,7 +356,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         {
             var ticket = TokenGuard.Check(_tokens, request, multipart: true);
             var (_, profile, bucket) = _validator.GetProfile(ticket.Profile);
-            return (ticket, profile, bucket, new MultipartLayout(ticket.Size, ticket.PartSize, (int)((ticket.Size + ticket.PartSize - 1) / ticket.PartSize)));
+            return (ticket, profile, bucket, MultipartLayout.Of(ticket.Size, ticket.PartSize));
         }
         catch (UploadRejectedException e)
         {
@@ -378,13 +378,5 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         _telemetry.RecordRejected(profile, "MULTIPART", e.Reason);
     }
 
-    private static bool IsMd5(string? value)
-    {
-        Span<byte> buffer = stackalloc byte[18];
-        return value is { Length: 24 } && Convert.TryFromBase64String(value, buffer, out var written) && written == 16;
-    }
-
-    private static string Unquote(string? etag) => (etag ?? string.Empty).Trim().Trim('"');
-
-    private static string Quote(string etag) => string.Concat("\"", Unquote(etag), "\"");
+    private static string Quote(string etag) => string.Concat("\"", ContentMd5.UnquoteETag(etag), "\"");
 }

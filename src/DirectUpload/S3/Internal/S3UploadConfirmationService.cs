@@ -118,15 +118,15 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
             return true;
         }
 
-        var hex = etag.Trim().Trim('"');
+        var hex = ContentMd5.UnquoteETag(etag);
         if (hex.Length != 32 || hex.Contains('-', StringComparison.Ordinal))
         {
             return true;
         }
 
-        Span<byte> md5 = stackalloc byte[18];
-        return !Convert.TryFromBase64String(contentMd5, md5, out var written) || written != 16
-            || string.Equals(Convert.ToHexStringLower(md5[..16]), hex, StringComparison.OrdinalIgnoreCase);
+        Span<byte> md5 = stackalloc byte[16];
+        return !ContentMd5.TryDecode(contentMd5, md5)
+            || string.Equals(Convert.ToHexStringLower(md5), hex, StringComparison.OrdinalIgnoreCase);
     }
 
     private UploadRejectedException Rejected(string profile, UploadRejectedException e)
