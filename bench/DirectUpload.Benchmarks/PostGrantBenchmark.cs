@@ -1,7 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DirectUpload.Benchmarks;
 
@@ -10,30 +9,12 @@ namespace DirectUpload.Benchmarks;
 /// would add for the same constraints (the baseline) against our whole POST grant.
 /// </summary>
 [MemoryDiagnoser]
-public class PostGrantBenchmark
+public class PostGrantBenchmark : GrantBenchmark
 {
-    private ServiceProvider _services = null!;
-    private IAmazonS3 _s3 = null!;
-    private IUploadPolicyIssuer _issuer = null!;
-    private UploadRequest _request = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _services = BenchmarkServices.Build();
-        _s3 = _services.GetRequiredService<IAmazonS3>();
-        _issuer = _services.GetRequiredService<IUploadPolicyIssuer>();
-        _request = BenchmarkServices.Request(BenchmarkServices.PostProfile);
-
-        _ = Sdk();
-        _ = DirectUpload().AsTask().GetAwaiter().GetResult();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    protected override string Profile => BenchmarkServices.PostProfile;
 
     [Benchmark(Baseline = true, Description = "SDK CreatePresignedPost")]
-    public CreatePresignedPostResponse Sdk() => _s3.CreatePresignedPost(new CreatePresignedPostRequest
+    public CreatePresignedPostResponse Sdk() => S3.CreatePresignedPost(new CreatePresignedPostRequest
     {
         BucketName = BenchmarkServices.Bucket,
         Key = BenchmarkServices.SampleKey,
@@ -47,5 +28,7 @@ public class PostGrantBenchmark
     });
 
     [Benchmark(Description = "DirectUpload POST grant")]
-    public ValueTask<UploadGrant> DirectUpload() => _issuer.IssueAsync(_request);
+    public ValueTask<UploadGrant> DirectUpload() => Issue();
+
+    protected override void WarmUpBaseline() => _ = Sdk();
 }

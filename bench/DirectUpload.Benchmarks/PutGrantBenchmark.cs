@@ -1,7 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DirectUpload.Benchmarks;
 
@@ -10,31 +9,12 @@ namespace DirectUpload.Benchmarks;
 /// grant (validate the request, build and check the key, sign content type and length, create the confirmation token).
 /// </summary>
 [MemoryDiagnoser]
-public class PutGrantBenchmark
+public class PutGrantBenchmark : GrantBenchmark
 {
-    private ServiceProvider _services = null!;
-    private IAmazonS3 _s3 = null!;
-    private IUploadPolicyIssuer _issuer = null!;
-    private UploadRequest _request = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _services = BenchmarkServices.Build();
-        _s3 = _services.GetRequiredService<IAmazonS3>();
-        _issuer = _services.GetRequiredService<IUploadPolicyIssuer>();
-        _request = BenchmarkServices.Request(BenchmarkServices.PutProfile);
-
-        // fail fast if either side cannot sign offline
-        _ = Sdk();
-        _ = DirectUpload().AsTask().GetAwaiter().GetResult();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    protected override string Profile => BenchmarkServices.PutProfile;
 
     [Benchmark(Baseline = true, Description = "SDK GetPreSignedURL (PUT)")]
-    public string Sdk() => _s3.GetPreSignedURL(new GetPreSignedUrlRequest
+    public string Sdk() => S3.GetPreSignedURL(new GetPreSignedUrlRequest
     {
         BucketName = BenchmarkServices.Bucket,
         Key = BenchmarkServices.SampleKey,
@@ -44,5 +24,7 @@ public class PutGrantBenchmark
     });
 
     [Benchmark(Description = "DirectUpload PUT grant")]
-    public ValueTask<UploadGrant> DirectUpload() => _issuer.IssueAsync(_request);
+    public ValueTask<UploadGrant> DirectUpload() => Issue();
+
+    protected override void WarmUpBaseline() => _ = Sdk();
 }
