@@ -71,4 +71,10 @@ public enum UploadRejectionReason
 
     /// <summary>The uploaded object's content does not match the Content-MD5 it was granted for.</summary>
     ChecksumMismatch = 23,
+
+    /// <summary>
+    /// The stored object carries metadata or headers its grant did not give it (extra or missing <c>x-amz-meta-*</c>,
+    /// <c>Content-Encoding</c>, <c>Content-Disposition</c>, <c>Cache-Control</c>, <c>Content-Language</c>, encryption, storage class, tags).
+    /// </summary>
+    MetadataMismatch = 24,
 }
