@@ -92,8 +92,8 @@ internal static class StoredObjectCheck
         }
 
         return CheckHeader("Content-Encoding", stored.ContentEncoding, granted: null)
-            ?? CheckHeader("Content-Disposition", stored.ContentDisposition, profile.ContentDisposition)
-            ?? CheckHeader("Cache-Control", stored.CacheControl, profile.CacheControl)
+            ?? CheckHeader("Content-Disposition", stored.ContentDisposition, profile.ContentDisposition, ';')
+            ?? CheckHeader("Cache-Control", stored.CacheControl, profile.CacheControl, ',')
             ?? CheckHeader("Content-Language", stored.ContentLanguage, granted: null)
             ?? CheckHeader("Expires", stored.Expires, granted: null)
             ?? CheckHeader("x-amz-website-redirect-location", stored.WebsiteRedirectLocation, granted: null)
@@ -152,10 +152,21 @@ internal static class StoredObjectCheck
             || string.Equals(Convert.ToHexStringLower(md5), hex, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static StoredObjectMismatch? CheckHeader(string field, string? stored, string? granted)
+    /// <summary>
+    /// Compares a stored header with the granted value. With a <paramref name="separator"/>, the parts are compared as a set
+    /// (trimmed, in any order): HTTP stacks re-serialize some headers (.NET writes <c>private, max-age=60</c> back as
+    /// <c>max-age=60, private</c>), which changes nothing a reader sees.
+    /// </summary>
+    private static StoredObjectMismatch? CheckHeader(string field, string? stored, string? granted, char? separator = null)
     {
         var s = string.IsNullOrEmpty(stored) ? null : stored;
         var g = string.IsNullOrEmpty(granted) ? null : granted;
+        if (separator is { } sep && s is not null && g is not null)
+        {
+            s = string.Join(sep, s.Split(sep, StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+            g = string.Join(sep, g.Split(sep, StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal));
+        }
+
         return string.Equals(s, g, StringComparison.Ordinal)
             ? null
             : new(UploadRejectionReason.MetadataMismatch, field, $"stored '{Printable(s)}', granted '{Printable(g)}'");

@@ -305,7 +305,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             Profile = ticket.Profile,
             Key = ticket.Key,
             Size = head.ContentLength,
-            ContentType = head.Headers.ContentType ?? ticket.ContentType,
+            ContentType = ticket.ContentType,
             ETag = head.ETag ?? etag ?? string.Empty,
             OwnerId = ticket.OwnerId,
         };

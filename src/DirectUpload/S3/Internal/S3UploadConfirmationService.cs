@@ -66,7 +66,7 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
         }
 
         var size = head.ContentLength;
-        var contentType = head.Headers.ContentType ?? string.Empty;
+        var contentType = ticket.ContentType; // the stored type parsed to exactly this normalized form
         var uploaded = new UploadedObject
         {
             Profile = ticket.Profile,
