@@ -105,7 +105,7 @@ internal static class StoredObjectCheck
 
     /// <summary>
     /// The compact digest of granted metadata that tokens carry (<see cref="UploadTicket.MetadataDigest"/>): base64url of the
-    /// first 12 bytes of SHA-256 over the lower-cased names and values, sorted by name; <see langword="null"/> when there is none.
+    /// first 12 bytes of SHA-256 over the length-prefixed lower-cased names and values, sorted by name; <see langword="null"/> when there is none.
     /// </summary>
     public static string? MetadataDigest(IEnumerable<KeyValuePair<string, string>> metadata)
     {
@@ -120,8 +120,8 @@ internal static class StoredObjectCheck
         var text = new StringBuilder();
         foreach (var (key, value) in sorted)
         {
-            // names are [A-Za-z0-9_-] and values printable ASCII, so '\n' and '=' cannot be forged into either
-            text.Append(key).Append('=').Append(value).Append('\n');
+            // length-prefixed, so no name or value (stored ones are not validated) can imitate another pair
+            text.Append(key.Length).Append(':').Append(key).Append(value.Length).Append(':').Append(value);
         }
 
         Span<byte> hash = stackalloc byte[32];
