@@ -71,4 +71,7 @@ public enum UploadRejectionReason
 
     /// <summary>The uploaded object's content does not match the Content-MD5 it was granted for.</summary>
     ChecksumMismatch = 23,
+
+    /// <summary>An object already exists under the key, and the profile's grants may only create it (<see cref="UploadProfileOptions.PreventOverwrite"/>).</summary>
+    ObjectExists = 30,
 }
