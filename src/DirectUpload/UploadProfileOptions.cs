@@ -150,6 +150,13 @@ public class UploadProfileOptions
     public TimeSpan MultipartLifetime { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// Gets or sets the most part URLs one call may ask for. Clients sign parts just in time in small batches, so a
+    /// low cap costs them nothing and bounds the work (and response size) one request can cause. From 1 to 1000.
+    /// </summary>
+    /// <value>The cap. The default value is 100.</value>
+    public int MaxPartUrlsPerRequest { get; set; } = 100;
+
+    /// <summary>
     /// Gets or sets how long after a single-request grant expires its token can still confirm the upload
     /// (an upload that started before expiry may finish after it). At most seven days.
     /// </summary>

@@ -18,6 +18,7 @@ internal static class Problems
         UploadRejectionReason.SizeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ContentTypeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ChecksumMismatch => StatusCodes.Status422UnprocessableEntity,
+        UploadRejectionReason.MetadataMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ObjectExists => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -101,6 +101,11 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
             }
         }
 
+        if (profile.MaxPartUrlsPerRequest is < 1 or > DirectUpload.S3.Internal.S3MultipartUploadService.MaxPartsPerCall)
+        {
+            errors.Add($"{p}: MaxPartUrlsPerRequest ({profile.MaxPartUrlsPerRequest}) must be between 1 and {DirectUpload.S3.Internal.S3MultipartUploadService.MaxPartsPerCall}.");
+        }
+
         if (profile.MinSizeBytes < 0)
         {
             errors.Add($"{p}: MinSizeBytes ({profile.MinSizeBytes}) must not be negative.");

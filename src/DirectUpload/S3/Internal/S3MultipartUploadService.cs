@@ -10,6 +10,7 @@ namespace DirectUpload.S3.Internal;
 /// <summary>The S3 implementation of <see cref="IMultipartUploadService"/>.</summary>
 internal sealed class S3MultipartUploadService : IMultipartUploadService
 {
+    /// <summary>The highest <see cref="UploadProfileOptions.MaxPartUrlsPerRequest"/> allowed.</summary>
     public const int MaxPartsPerCall = 1000;
 
     private readonly UploadRequestValidator _validator;
@@ -108,6 +109,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             ExpiresAt = expiresAt,
             UploadId = response.UploadId,
             PartSize = layout.PartSize,
+            MetadataDigest = StoredObjectCheck.MetadataDigest(upload.Metadata),
         });
 
         Log.MultipartStarted(_logger, upload.ProfileName, upload.Size, layout.PartCount, layout.PartSize);
@@ -128,9 +130,9 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
     {
         var (ticket, profile, bucket, layout) = Check(request);
         var numbers = request.PartNumbers ?? throw Reject(request, UploadRejectionReason.InvalidPartNumber, "No part numbers were given.");
-        if (numbers.Count is 0 or > MaxPartsPerCall)
+        if (numbers.Count == 0 || numbers.Count > profile.MaxPartUrlsPerRequest)
         {
-            throw Reject(request, UploadRejectionReason.InvalidPartNumber, $"Ask for 1 to {MaxPartsPerCall} parts at a time.");
+            throw Reject(request, UploadRejectionReason.InvalidPartNumber, $"Ask for 1 to {profile.MaxPartUrlsPerRequest} parts at a time.");
         }
 
         var seen = new HashSet<int>();
@@ -322,10 +324,10 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             throw Reject(request, UploadRejectionReason.ObjectNotFound, "The multipart upload no longer exists and no object was stored.");
         }
 
-        if (head.ContentLength != ticket.Size || head.ContentLength < profile.MinSizeBytes || head.ContentLength > profile.MaxSizeBytes)
+        if (StoredObjectCheck.Verify(ticket, profile, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
         {
-            await client.DeleteObjectAsync(bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
-            throw Reject(request, UploadRejectionReason.SizeMismatch, $"The completed object has {head.ContentLength} bytes; {ticket.Size} were declared. It was deleted.");
+            await S3StoredObjectFacts.DeleteRefusedAsync(client, new CheckedToken(ticket, ticket.Profile, profile, bucket), _logger, mismatch, cancellationToken).ConfigureAwait(false);
+            throw Reject(request, mismatch.Reason, mismatch.PublicMessage);
         }
 
         var uploaded = new UploadedObject
@@ -333,7 +335,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             Profile = ticket.Profile,
             Key = ticket.Key,
             Size = head.ContentLength,
-            ContentType = head.Headers.ContentType ?? ticket.ContentType,
+            ContentType = ticket.ContentType,
             ETag = head.ETag ?? etag ?? string.Empty,
             OwnerId = ticket.OwnerId,
         };
@@ -379,14 +381,15 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         return parts;
     }
 
-    private (UploadTicket Ticket, UploadProfileOptions Profile, string Bucket, MultipartLayout Layout) Check(UploadTokenRequest request)
+    private (UploadTicket Ticket, UploadProfileOptions Profile, string Bucket, MultipartLayout Layout) Check(UploadTokenRequest request) =>
+        CheckToken(request) is var t ? (t.Ticket, t.Profile, t.Bucket, MultipartLayout.Of(t.Ticket.Size, t.Ticket.PartSize)) : default;
+
+    private CheckedToken CheckToken(UploadTokenRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var ticket = TokenGuard.Check(_tokens, request, multipart: true);
-            var (_, profile, bucket) = _validator.GetProfile(ticket.Profile);
-            return (ticket, profile, bucket, MultipartLayout.Of(ticket.Size, ticket.PartSize));
+            return TokenGuard.Check(_tokens, _validator, request, multipart: true, _logger);
         }
         catch (UploadRejectedException e)
         {

@@ -71,6 +71,7 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
             Size = upload.Size,
             ContentType = upload.ContentType,
             ContentMd5 = upload.ContentMd5,
+            MetadataDigest = StoredObjectCheck.MetadataDigest(upload.Metadata),
             ExpiresAt = upload.ExpiresAt + upload.Profile.ConfirmationGracePeriod,
         });
 
