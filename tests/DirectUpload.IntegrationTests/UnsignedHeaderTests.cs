@@ -65,8 +65,6 @@ public sealed class UnsignedHeaderTests
     public async Task Acl_headers_are_refused_and_the_object_stays_private(string header, string value)
     {
         var (grant, body) = await IssueAsync();
-        grant.Headers.Should().Contain("x-amz-acl", "bucket-owner-full-control");
-
         var reply = await SendAsync(grant, body, (header, value));
 
         // a second x-amz-acl breaks the signature; a grant header next to the signed canned ACL is an invalid request
@@ -75,6 +73,7 @@ public sealed class UnsignedHeaderTests
         await ThenTheHonestUploadSucceedsAsync(grant, body);
         using var anonymous = await _s3.Http.GetAsync(new Uri(PublicUrl(grant.Key)));
         anonymous.StatusCode.Should().Be(HttpStatusCode.Forbidden, "an anonymous reader must not get the object");
+        grant.Headers.Should().Contain("x-amz-acl", "bucket-owner-full-control");
     }
 
     [Fact]
