@@ -12,7 +12,11 @@ internal static partial class SampleLog
     [LoggerMessage(3, LogLevel.Information, "Catalogued a {Profile} upload of {Size} bytes ({ContentType})")]
     public static partial void Catalogued(ILogger logger, string profile, long size, string contentType);
 
-    [LoggerMessage(4, LogLevel.Information, "Thumbnail written: {Width}x{Height} image, {Bytes}-byte JPEG")]
+    [LoggerMessage(4, LogLevel.Warning, "DirectUpload:TokenSigningKey is not set: using a random key generated for this process (Development only). " +
+        "Tokens die with the process: after a restart, pending confirmations and multipart uploads are refused. Set the key to keep them.")]
+    public static partial void GeneratedTokenKey(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Information, "Thumbnail written: {Width}x{Height} image, {Bytes}-byte JPEG")]
     public static partial void ThumbnailWritten(ILogger logger, int width, int height, int bytes);
 
     [LoggerMessage(5, LogLevel.Warning, "A {Profile} upload is not a decodable image; no thumbnail")]

@@ -140,6 +140,23 @@ internal sealed class SealedFacts
 
     /// <summary>Gets or sets whether the grant was a multipart upload.</summary>
     public bool? U { get; set; }
+
+    /// <summary>Gets or sets the digest of the granted metadata (<see cref="StoredObjectCheck.MetadataDigest"/>, the seal itself excluded).</summary>
+    public string? D { get; set; }
+
+    /// <summary>The facts as the ticket the stored-object verifier compares with (an event has no token).</summary>
+    public UploadTicket ToTicket(string key) => new()
+    {
+        Profile = P,
+        Key = key,
+        OwnerId = O,
+        Size = S,
+        ContentType = T,
+        ContentMd5 = U == true ? null : M,
+        MetadataDigest = D,
+        UploadId = U == true ? "(event)" : null, // multipart: the ETag is not an MD5
+        ExpiresAt = DateTimeOffset.MaxValue,
+    };
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -122,16 +122,13 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
             return false;
         }
 
-        var problem = UploadCompletion.Check(profile, facts.S, facts.T, facts.U == true ? null : facts.M, head);
-        if (problem is not null)
+        // the same verifier as the client's confirm and multipart completion, against the sealed facts
+        if (StoredObjectCheck.Verify(facts.ToTicket(objectEvent.Key), profile, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
         {
-            Log.EventRejected(_logger, profileName, problem.Code);
-            _telemetry.RecordRejected(profileName, "EVENT", problem.Reason);
-            if (profile.DeleteInvalidUploads)
-            {
-                await client.DeleteObjectAsync(bucket, objectEvent.Key, cancellationToken).ConfigureAwait(false);
-            }
-
+            Log.EventRejected(_logger, profileName, mismatch.ToException().Code);
+            _telemetry.RecordRejected(profileName, "EVENT", mismatch.Reason);
+            var ticket = facts.ToTicket(objectEvent.Key);
+            await S3StoredObjectFacts.DeleteRefusedAsync(client, new CheckedToken(ticket, profileName, profile, bucket), _logger, mismatch, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -140,7 +137,7 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
             Profile = profileName,
             Key = objectEvent.Key,
             Size = head.ContentLength,
-            ContentType = head.Headers.ContentType ?? facts.T,
+            ContentType = facts.T, // the stored type parsed to exactly this normalized form
             ETag = head.ETag ?? string.Empty,
             OwnerId = facts.O,
         };

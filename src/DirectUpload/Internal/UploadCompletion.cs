@@ -35,32 +35,6 @@ internal sealed class UploadCompletion
         _logger = loggerFactory.CreateLogger(Log.Category);
     }
 
-    /// <summary>
-    /// The checks of a confirmation: size equals the declared size and lies within the profile, the content type is the
-    /// granted one, and (single-request uploads) the ETag matches a granted Content-MD5. <see langword="null"/> when all pass.
-    /// </summary>
-    public static UploadRejectedException? Check(UploadProfileOptions profile, long declaredSize, string grantedType, string? contentMd5, GetObjectMetadataResponse head)
-    {
-        var size = head.ContentLength;
-        var contentType = head.Headers.ContentType ?? string.Empty;
-        if (size != declaredSize || size < profile.MinSizeBytes || size > profile.MaxSizeBytes)
-        {
-            return new UploadRejectedException(UploadRejectionReason.SizeMismatch, $"The object has {size} bytes; {declaredSize} were declared.");
-        }
-
-        if (!string.Equals(contentType, grantedType, StringComparison.OrdinalIgnoreCase))
-        {
-            return new UploadRejectedException(UploadRejectionReason.ContentTypeMismatch, $"The object's content type '{contentType}' is not the granted '{grantedType}'.");
-        }
-
-        if (!S3UploadConfirmationService.EtagMatchesMd5(head.ETag, contentMd5, profile))
-        {
-            return new UploadRejectedException(UploadRejectionReason.ChecksumMismatch, "The object's content does not match the Content-MD5 it was granted for.");
-        }
-
-        return null;
-    }
-
     public CompletionLedger LedgerFor(string bucket, string key, GetObjectMetadataResponse head) =>
         new(_s3.RequiredClient, bucket, _options.CurrentValue.Events.InternalPrefix, CompletionLedger.VersionHash(bucket, key, head));
 
