@@ -224,14 +224,7 @@ public sealed class TrustGapTests : IDisposable
     public async Task Object_stored_exactly_as_granted_with_metadata_and_headers_confirms()
     {
         var body = TestData.Bytes(300);
-        var grant = await _issuer.IssueAsync(new UploadRequest
-        {
-            Profile = "stamped",
-            FileName = "n.txt",
-            ContentType = "text/plain",
-            Size = body.Length,
-            Metadata = new Dictionary<string, string> { ["Album"] = "summer" },
-        });
+        var grant = await StampedGrantAsync(body, "Album");
         (await _s3.Follower.FollowAsync(grant, body)).ShouldSucceed(HttpStatusCode.OK);
         (await _confirmation.ConfirmAsync(new UploadTokenRequest { Profile = "stamped", Token = grant.Token })).Size.Should().Be(body.Length);
     }
@@ -240,14 +233,7 @@ public sealed class TrustGapTests : IDisposable
     public async Task Granted_metadata_with_another_value_is_refused()
     {
         var body = TestData.Bytes(300);
-        var grant = await _issuer.IssueAsync(new UploadRequest
-        {
-            Profile = "stamped",
-            FileName = "n.txt",
-            ContentType = "text/plain",
-            Size = body.Length,
-            Metadata = new Dictionary<string, string> { ["album"] = "summer" },
-        });
+        var grant = await StampedGrantAsync(body, "album");
 
         // the same object written by someone holding the bucket's keys, with other metadata: the grant does not describe it
         var put = new PutObjectRequest { BucketName = _s3.Bucket, Key = grant.Key, InputStream = new MemoryStream(body), ContentType = "text/plain" };
@@ -261,6 +247,16 @@ public sealed class TrustGapTests : IDisposable
         (await act.Should().ThrowAsync<UploadRejectedException>()).Which.Reason.Should().Be(UploadRejectionReason.MetadataMismatch);
         await ShouldBeGoneAsync(grant.Key);
     }
+
+    private async Task<UploadGrant> StampedGrantAsync(byte[] body, string albumKey) =>
+        await _issuer.IssueAsync(new UploadRequest
+        {
+            Profile = "stamped",
+            FileName = "n.txt",
+            ContentType = "text/plain",
+            Size = body.Length,
+            Metadata = new Dictionary<string, string> { [albumKey] = "summer" },
+        });
 
     private string Forge(string profile, string key, string? owner, string? uploadId = null, long partSize = 0) =>
         _tokens.CreateToken(new UploadTicket

@@ -50,6 +50,14 @@ internal static class ContentTypes
             return false;
         }
 
+        if (typeEnd == s.Length)
+        {
+            // no parameters (the usual case): the value itself when it is already normalized
+            var bare = s.Length == value.Length && !ContainsUpper(s) ? value : s.ToString().ToLowerInvariant();
+            parsed = new MediaTypeValue(bare, [], bare);
+            return true;
+        }
+
         var mediaType = string.Concat(type, "/", subtype).ToLowerInvariant();
         var normalized = new StringBuilder(mediaType, s.Length);
         List<KeyValuePair<string, string>>? parameters = null;
@@ -237,6 +245,8 @@ internal static class ContentTypes
 
         return mediaType.Equals(pattern, StringComparison.OrdinalIgnoreCase);
     }
+
+    private static bool ContainsUpper(ReadOnlySpan<char> value) => value.IndexOfAnyInRange('A', 'Z') >= 0;
 
     private static int SkipOws(ReadOnlySpan<char> s, int i)
     {

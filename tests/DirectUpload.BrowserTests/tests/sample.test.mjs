@@ -174,6 +174,30 @@ describe('DirectUpload sample in chromium', () => {
     assert.match(error, /does not allow content type 'image\/png'/);
   });
 
+  test('documents: a comma media type (rendered as HTML by browsers) is refused, for uploads and download overrides', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/documents.html');
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(r.method()); });
+    const name = `${uniqueName('xss')}.txt`;
+    await page.setInputFiles('#doc-file', { name, mimeType: 'text/plain; a=,text/html', buffer: Buffer.from('<script>alert(1)</script>') });
+
+    const error = await alertText(page, '#doc-error');
+    assert.match(error, /invalid_content_type/);
+    assert.deepEqual(s3Requests, [], 'nothing was signed, so nothing was sent to S3');
+    const listed = await getJson(page, '/api/uploads/documents');
+    assert.ok(!listed.body.uploads.some((u) => u.key.endsWith(name.toLowerCase())), 'no such document exists');
+
+    // the download override with the same trick (reflected): refused, never inline
+    const reply = await page.evaluate(async () => {
+      const r = await fetch(`/uploads/documents/download?key=${encodeURIComponent('documents/x.txt')}&inline=true&contentType=${encodeURIComponent('text/plain;,text/html')}`);
+      return { status: r.status, body: await r.json() };
+    });
+    assert.equal(reply.status, 400);
+    assert.equal(reply.body.code, 'invalid_content_type');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
   test('album: the server\'s refusals (wrong type, too large, not signed in) are shown to the user', { timeout: T }, async (t) => {
     const { context, base } = await newContext(t);
     const page = await openPage(context, base, '/');

@@ -38,6 +38,8 @@ public class DirectUploadOptionsValidatorTests
         ["MaxSizeBytes above 5 GiB for PUT"] = ((_, p) => p.MaxSizeBytes = (5 * GiB) + 1, ["'photos'", "MaxSizeBytes", "5368709121", "5 GiB"]),
         ["MaxSizeBytes above 5 GiB for POST"] = ((_, p) => { p.Method = UploadMethod.Post; p.MaxSizeBytes = 6 * GiB; }, ["'photos'", "MaxSizeBytes", "6442450944", "Post"]),
         ["MaxSizeBytes above 10,000 parts"] = ((_, p) => { p.Method = UploadMethod.Multipart; p.MaxSizeBytes = (10_000 * 5 * GiB) + 1; }, ["'photos'", "MaxSizeBytes", "53687091200001"]),
+        ["MaxPartUrlsPerRequest zero"] = ((_, p) => p.MaxPartUrlsPerRequest = 0, ["'photos'", "MaxPartUrlsPerRequest", "(0)"]),
+        ["MaxPartUrlsPerRequest above 1000"] = ((_, p) => p.MaxPartUrlsPerRequest = 1001, ["'photos'", "MaxPartUrlsPerRequest", "1001"]),
         ["Expiry zero"] = ((_, p) => p.Expiry = TimeSpan.Zero, ["'photos'", "Expiry", "00:00:00"]),
         ["Expiry below a second"] = ((_, p) => p.Expiry = TimeSpan.FromMilliseconds(500), ["'photos'", "Expiry", "00:00:00.5"]),
         ["Expiry above 7 days"] = ((_, p) => p.Expiry = TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1), ["'photos'", "Expiry", "7.00:00:01"]),

@@ -147,6 +147,18 @@ public sealed class TokenGuardTests : IDisposable
     }
 
     [Fact]
+    public async Task SignParts_AboveMaxPartUrlsPerRequest_IsRefusedBeforeSigning()
+    {
+        var token = _tokens.CreateToken(Multipart("large/x.bin", 5 * MiB) with { Size = 500 * 5 * MiB });
+
+        var tooMany = () => _multipart.SignPartsAsync(new MultipartPartsRequest { Profile = "large", Token = token, PartNumbers = [.. Enumerable.Range(1, 101)] }).AsTask();
+        (await tooMany.Should().ThrowAsync<UploadRejectedException>()).Which.Reason.Should().Be(UploadRejectionReason.InvalidPartNumber);
+        _credentials.Calls.Should().Be(0);
+
+        (await _multipart.SignPartsAsync(new MultipartPartsRequest { Profile = "large", Token = token, PartNumbers = [.. Enumerable.Range(1, 100)] })).Should().HaveCount(100);
+    }
+
+    [Fact]
     public void Problem_OwnerFolderUsesTheEncodedOwner()
     {
         var profile = new UploadProfileOptions { KeyPrefix = "p/", ScopeToOwner = true };
