@@ -110,6 +110,11 @@ internal static class StoredObjectCheck
     public static string? MetadataDigest(IEnumerable<KeyValuePair<string, string>> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata is IReadOnlyCollection<KeyValuePair<string, string>> { Count: 0 })
+        {
+            return null; // the common case on the grant path: nothing allocated
+        }
+
         var sorted = metadata.Select(m => new KeyValuePair<string, string>(m.Key.ToLowerInvariant(), m.Value)).ToList();
         if (sorted.Count == 0)
         {
