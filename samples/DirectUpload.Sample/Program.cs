@@ -24,6 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 var s3 = S3Settings.Load(builder.Configuration);
 builder.Services.AddSingleton(s3);
 builder.Services.AddSingleton<IAmazonS3>(_ => s3.CreateClient());
+builder.Services.AddSampleUploadSigning(s3); // grants signed by a write-only identity when configured (README: unsigned x-amz-* headers)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 2. DirectUpload: the token key and the three upload profiles

@@ -32,6 +32,7 @@ public static class UploadRejectionCodes
         UploadRejectionReason.InvalidParts => "invalid_parts",
         UploadRejectionReason.ChecksumMismatch => "checksum_mismatch",
         UploadRejectionReason.MetadataMismatch => "metadata_mismatch",
+        UploadRejectionReason.ObjectExists => "object_exists",
         _ => "rejected",
     };
 }

@@ -77,4 +77,7 @@ public enum UploadRejectionReason
     /// <c>Content-Encoding</c>, <c>Content-Disposition</c>, <c>Cache-Control</c>, <c>Content-Language</c>, encryption, storage class, tags).
     /// </summary>
     MetadataMismatch = 24,
+
+    /// <summary>An object already exists under the key, and the profile's grants may only create it (<see cref="UploadProfileOptions.PreventOverwrite"/>).</summary>
+    ObjectExists = 25,
 }

@@ -19,6 +19,7 @@ internal static class Problems
         UploadRejectionReason.ContentTypeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ChecksumMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.MetadataMismatch => StatusCodes.Status422UnprocessableEntity,
+        UploadRejectionReason.ObjectExists => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -44,6 +45,7 @@ internal static class Problems
         403 => "The upload is not allowed.",
         404 => "Not found.",
         413 => "Too large.",
+        409 => "The object already exists.",
         415 => "Unsupported media type.",
         422 => "The upload does not match its grant.",
         502 => "The storage service failed.",
