@@ -17,6 +17,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
+// /_content/DirectUpload.AspNetCore/directupload.js (the browser client) also when run from build output outside
+// Development (the browser tests do); after `dotnet publish` the file sits in wwwroot/_content and this is a no-op.
+builder.WebHost.UseStaticWebAssets();
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 1. S3: the DIRECTUPLOAD_S3_* environment variables (local RGW), else the "S3" configuration section
@@ -121,7 +124,7 @@ SampleLog.S3Store(app.Logger, s3.Describe());
 SampleLog.Catalog(app.Logger, catalog.DataSource);
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
-// 6. Pages: static HTML + the dependency-free browser client wwwroot/js/directupload.js
+// 6. Pages: static HTML + the browser client /_content/DirectUpload.AspNetCore/directupload.js (src/directupload-js)
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -213,7 +213,7 @@ describe('DirectUpload sample in chromium', () => {
     const page = await openPage(context, base, '/');
     await signIn(page, uniqueName('carol'));
     const results = await page.evaluate(async () => {
-      const { upload, DirectUploadError } = await import('/js/directupload.js');
+      const { upload, DirectUploadError } = await import('/_content/DirectUpload.AspNetCore/directupload.js');
       const blob = (size, name, type) => new File([new Uint8Array(size).fill(65)], name, { type });
       const out = {};
       const settle = async (name, promise) => {

@@ -1,5 +1,5 @@
 // Large files: a multipart upload with the DirectUpload client, and (for comparison only) the proxy baseline.
-import { upload } from './directupload.js';
+import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
 import { clearError, formatBytes, progressReporter, renderSession, showError } from './ui.js';
 
 const $ = (id) => document.getElementById(id);

@@ -1,9 +1,9 @@
-// directupload.js — the browser client of DirectUpload (samples/DirectUpload.Sample/wwwroot/js in its repository), MIT licence.
+// directupload.js — the browser client of DirectUpload (src/directupload-js in its repository), MIT licence.
 //
 // A dependency-free ES module: copy it into your app or serve it as is. It talks to the endpoints that
 // `app.MapDirectUploads("/uploads")` maps on the host and sends the file's bytes straight to S3:
 //
-//   import { upload } from '/js/directupload.js';
+//   import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
 //   const result = await upload(file, {
 //     profile: 'photos',
 //     onProgress: ({ bytes, total, percent }) => { bar.value = percent; },
