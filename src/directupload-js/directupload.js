@@ -294,12 +294,12 @@ async function uploadMultipart(ctx) {
 
   const sendPart = async (n) => {
     const from = (n - 1) * start.partSize;
-    let body = ctx.file.slice(from, from + partSize(start, n));
+    const body = ctx.file.slice(from, from + partSize(start, n));
     let md5;
     if (ctx.partMd5) {
-      // read the part once: hash it, then send these very bytes
-      body = new Uint8Array(await readBlob(body, pctx.signal));
-      md5 = base64(md5Digest(body));
+      // hash the part, then send the Blob (the browser streams it again from the file, without a copy in script
+      // memory); if the file changed in between, S3 refuses the part (BadDigest)
+      md5 = base64(md5Digest(new Uint8Array(await readBlob(body, pctx.signal))));
     }
     const etag = await withRetries(pctx, async () => {
       const grant = await grantFor(n, md5);
