@@ -17,6 +17,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
+// /_content/DirectUpload.AspNetCore/directupload.js (the browser client) also when run from build output outside
+// Development (the browser tests do); after `dotnet publish` the file sits in wwwroot/_content and this is a no-op.
+builder.WebHost.UseStaticWebAssets();
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 1. S3: the DIRECTUPLOAD_S3_* environment variables (local RGW), else the "S3" configuration section
@@ -71,7 +74,7 @@ builder.Services
         p.Method = UploadMethod.Multipart;
         p.KeyPrefix = "large/";
         p.AllowedContentTypes.Add("*/*");
-        p.MaxSizeBytes = 30L * 1024 * MiB;
+        p.MaxSizeBytes = builder.Configuration.GetValue<long?>("Sample:LargeMaxBytes") ?? 30L * 1024 * MiB; // eng/run-sample.sh lowers it when its store is smaller
         p.PartSizeBytes = 8 * MiB;
         p.KeepFileName = true;
     });
@@ -123,7 +126,7 @@ if (generatedTokenKey)
 }
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
-// 6. Pages: static HTML + the dependency-free browser client wwwroot/js/directupload.js
+// 6. Pages: static HTML + the browser client /_content/DirectUpload.AspNetCore/directupload.js (src/directupload-js)
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -9,12 +9,14 @@ namespace DirectUpload.Client;
 /// <content>Requests to the store: following a grant (PUT or POST) and sending one part.</content>
 public sealed partial class DirectUploadClient
 {
+    private static readonly TimeSpan DefaultStallTimeout = new UploadOptions().StallTimeout;
     private static readonly UriCreationOptions VerbatimUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     /// <summary>
     /// Follows a grant: sends <paramref name="content"/> to the store exactly as the grant says (a <c>PUT</c> to its URL,
     /// verbatim, with its headers; or a <c>POST</c> of its form fields in order, the file last as <c>file</c>).
-    /// Does not confirm (see <see cref="ConfirmAsync"/>) and does not retry.
+    /// Does not confirm (see <see cref="ConfirmAsync"/>) and does not retry. A request that makes no progress for the
+    /// default <see cref="UploadOptions.StallTimeout"/> (30 seconds) is aborted (<c>storage_stalled</c>).
     /// </summary>
     /// <param name="grant">The grant.</param>
     /// <param name="content">
@@ -29,7 +31,7 @@ public sealed partial class DirectUploadClient
     /// The grant's method is neither <c>PUT</c> nor <c>POST</c>, or its URL is not absolute; the content cannot be read, its length
     /// is unknown, or it differs from the grant's <c>Content-Length</c>.
     /// </exception>
-    /// <exception cref="DirectUploadClientException">The store refused the upload (<c>storage_error:…</c>).</exception>
+    /// <exception cref="DirectUploadClientException">The store refused the upload (<c>storage_error:…</c>, <c>storage_throttled</c>, <c>storage_full</c>) or stalled (<c>storage_stalled</c>).</exception>
     /// <exception cref="HttpRequestException">The store could not be reached.</exception>
     /// <exception cref="EndOfStreamException">The content ended before its declared length.</exception>
     public async Task SendAsync(UploadGrant grant, Stream content, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -41,12 +43,12 @@ public sealed partial class DirectUploadClient
         using var source = UploadSource.FromStream(content, declared, nameof(content));
         using var body = new PartBody(source, 0, source.Length);
         var tracker = new ProgressTracker(progress, source.Length, 1);
-        await SendGrantAsync(grant, body, null, tracker, cancellationToken).ConfigureAwait(false);
+        await SendGrantAsync(grant, body, null, tracker, DefaultStallTimeout, cancellationToken).ConfigureAwait(false);
         tracker.Flush();
     }
 
     /// <summary>Sends a single-request upload as its grant says.</summary>
-    private async Task SendGrantAsync(UploadGrant grant, PartBody body, string? fileName, ProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task SendGrantAsync(UploadGrant grant, PartBody body, string? fileName, ProgressTracker tracker, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         var uri = StorageUri(grant.Url, nameof(grant));
         var method = grant.Method.ToUpperInvariant();
@@ -67,28 +69,38 @@ public sealed partial class DirectUploadClient
             request.Content = Form(grant.Fields, content, fileName);
         }
 
-        await SendToStorageAsync(request, content, cancellationToken).ConfigureAwait(false);
+        await SendToStorageAsync(request, content, stallTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends one part of a multipart upload; returns its ETag.</summary>
-    private async Task<string> SendPartAsync(MultipartPartGrant grant, PartBody body, Action<long>? onWritten, CancellationToken cancellationToken)
+    private async Task<string> SendPartAsync(MultipartPartGrant grant, PartBody body, Action<long>? onWritten, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         var content = new ProgressContent(body, onWritten);
         using var request = new HttpRequestMessage(HttpMethod.Put, StorageUri(grant.Url, nameof(grant))) { Content = content };
         ApplyHeaders(request, content, grant.Headers);
-        var etag = await SendToStorageAsync(request, content, cancellationToken).ConfigureAwait(false);
+        var etag = await SendToStorageAsync(request, content, stallTimeout, cancellationToken).ConfigureAwait(false);
         return string.IsNullOrEmpty(etag)
             ? throw new DirectUploadClientException(
                 DirectUploadErrorCodes.UnexpectedResponse, null, "The store's answer could not be used.", $"The store answered part {grant.PartNumber} without an ETag.")
             : etag;
     }
 
-    private async Task<string?> SendToStorageAsync(HttpRequestMessage request, ProgressContent content, CancellationToken cancellationToken)
+    private async Task<string?> SendToStorageAsync(HttpRequestMessage request, ProgressContent content, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        // The stall timeout runs from the start, from each chunk the connection takes, and until the answer has been read.
+        using var watch = new StallWatch(stallTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watch.Token);
+        content.Watch = watch;
         try
         {
-            response = await Storage.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await Storage.SendAsync(request, linked.Token).ConfigureAwait(false);
+            watch.Touch();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ErrorResponses.FromStorageAsync(response, linked.Token).ConfigureAwait(false);
+            }
+
+            return response.Headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
         }
         catch (Exception) when (content.SourceFailure is { } failure)
         {
@@ -96,17 +108,22 @@ public sealed partial class DirectUploadClient
             ExceptionDispatchInfo.Throw(failure);
             throw;
         }
-
-        using (response)
+        catch (OperationCanceledException ex) when (watch.Stalled && !cancellationToken.IsCancellationRequested)
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ErrorResponses.FromStorageAsync(response, cancellationToken).ConfigureAwait(false);
-            }
-
-            return response.Headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
+            throw Stalled(watch.Timeout, ex);
+        }
+        catch (HttpRequestException ex) when (watch.Stalled && !cancellationToken.IsCancellationRequested)
+        {
+            throw Stalled(watch.Timeout, ex);
         }
     }
+
+    private static DirectUploadClientException Stalled(TimeSpan timeout, Exception innerException) => new(
+        DirectUploadErrorCodes.StorageStalled,
+        null,
+        "The store stopped answering.",
+        string.Create(CultureInfo.InvariantCulture, $"The store took no bytes and sent no answer for {timeout.TotalSeconds:0.#} s (UploadOptions.StallTimeout); the request was aborted."),
+        innerException);
 
     /// <summary>The URL exactly as signed: <see cref="Uri"/> would otherwise canonicalize it (e.g. <c>%7E</c> to <c>~</c>), breaking the signature.</summary>
     private static Uri StorageUri(string url, string paramName) =>

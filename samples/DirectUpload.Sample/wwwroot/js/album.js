@@ -1,6 +1,6 @@
 // The photo album: uploads images with the DirectUpload client, then lists them from the app's catalog
 // (GET /api/photos), each shown through a short-lived presigned GET URL.
-import { upload } from './directupload.js';
+import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
 import { clearError, formatBytes, progressReporter, renderSession, showError } from './ui.js';
 
 const input = document.getElementById('photo-file');

@@ -1,5 +1,5 @@
 // Documents: a presigned POST policy upload with the DirectUpload client, and presigned GET links.
-import { upload } from './directupload.js';
+import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
 import { clearError, formatBytes, progressReporter, renderSession, showError } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
