@@ -126,7 +126,8 @@ public class UploadProfileOptions
     /// too: a browser adds <c>Cache-Control: no-cache</c> to a request that carries <c>If-None-Match</c> unless the page
     /// sets one (Fetch standard), and the store would keep it. The client sends these headers empty, as the grant lists them.
     /// Needed on Ceph RGW, which honours these unsigned headers on presigned PUTs; turn it off only for a store or client
-    /// that cannot send empty headers.
+    /// that cannot send empty headers. On AWS S3 itself (an <c>amazonaws.com</c> endpoint), which refuses unsigned
+    /// <c>x-amz-*</c> headers and validates a website redirect's value, only the empty <c>Cache-Control</c> is signed.
     /// </summary>
     /// <value><see langword="true"/> to seal the headers. The default value is <see langword="true"/>.</value>
     public bool SealObjectHeaders { get; set; } = true;

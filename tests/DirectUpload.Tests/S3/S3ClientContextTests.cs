@@ -86,7 +86,7 @@ public class S3ClientContextTests
     {
         var sut = CreateSut(TestServices.CreateClient(region: region));
 
-        sut.GetEndpoint(bucket).Should().Be(new S3Endpoint(scheme, host, -1, pathStyle, region));
+        sut.GetEndpoint(bucket).Should().Be(new S3Endpoint(scheme, host, -1, pathStyle, region) { IsAmazonS3 = true });
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class S3ClientContextTests
     {
         var client = new AmazonS3Client(new BasicAWSCredentials("a", "b"), new AmazonS3Config { RegionEndpoint = RegionEndpoint.APSoutheast2, ForcePathStyle = true });
 
-        CreateSut(client).GetEndpoint("bucket").Should().Be(new S3Endpoint("https", "s3.ap-southeast-2.amazonaws.com", -1, true, "ap-southeast-2"));
+        CreateSut(client).GetEndpoint("bucket").Should().Be(new S3Endpoint("https", "s3.ap-southeast-2.amazonaws.com", -1, true, "ap-southeast-2") { IsAmazonS3 = true });
     }
 
     [Theory]
@@ -108,6 +108,20 @@ public class S3ClientContextTests
         var client = new AmazonS3Client(new BasicAWSCredentials("a", "b"), new AmazonS3Config { ServiceURL = serviceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
 
         CreateSut(client).GetEndpoint("bucket").Should().Be(new S3Endpoint(scheme, host, port, true, "us-east-1", basePath));
+    }
+
+    [Theory]
+    [InlineData("https://s3.eu-west-1.amazonaws.com", true)]
+    [InlineData("https://s3.cn-north-1.amazonaws.com.cn", true)]
+    [InlineData("https://bucket.s3.dualstack.us-east-1.amazonaws.COM", true)]
+    [InlineData("http://127.0.0.1:7480", false)]
+    [InlineData("https://amazonaws.com.attacker.test", false)]
+    [InlineData("https://s3.example-amazonaws.com.test", false)]
+    public void GetEndpoint_ServiceUrl_IsAmazonS3OnlyForAwsHosts(string serviceUrl, bool isAmazonS3)
+    {
+        var client = new AmazonS3Client(new BasicAWSCredentials("a", "b"), new AmazonS3Config { ServiceURL = serviceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
+        CreateSut(client).GetEndpoint("bucket").IsAmazonS3.Should().Be(isAmazonS3);
     }
 
     [Fact]

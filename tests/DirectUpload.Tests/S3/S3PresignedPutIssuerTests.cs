@@ -10,9 +10,9 @@ public class S3PresignedPutIssuerTests
     private static readonly DateTimeOffset Now = TestServices.Now;
 
     [Fact]
-    public async Task IssueAsync_DefaultProfile_SignsSingleUseAclAndSealedHeaders()
+    public async Task IssueAsync_DefaultProfileOnAnS3CompatibleStore_SignsSingleUseAclAndSealedHeaders()
     {
-        using var services = CreateServices(p => { });
+        using var services = CreateServices(p => { }, client: TestServices.CreateServiceUrlClient());
         var sut = CreateSut(services);
 
         var grant = await sut.IssueAsync(TestServices.Request(size: 1234));
@@ -30,6 +30,20 @@ public class S3PresignedPutIssuerTests
         });
         QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should()
             .Be("cache-control;content-length;content-type;host;if-none-match;x-amz-acl;x-amz-meta-du-grant;x-amz-tagging;x-amz-website-redirect-location");
+    }
+
+    [Fact]
+    public async Task IssueAsync_DefaultProfileOnAwsS3_LeavesTaggingAndWebsiteRedirectUnsigned()
+    {
+        // AWS S3 refuses unsigned x-amz-* headers itself and validates a website redirect's value: only Cache-Control is sealed
+        using var services = CreateServices(p => { });
+
+        var grant = await CreateSut(services).IssueAsync(TestServices.Request(size: 1234));
+
+        grant.Headers.Should().NotContainKeys("x-amz-tagging", "x-amz-website-redirect-location");
+        grant.Headers.Should().Contain("Cache-Control", string.Empty).And.Contain("If-None-Match", "*").And.Contain("x-amz-acl", "bucket-owner-full-control");
+        QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should()
+            .Be("cache-control;content-length;content-type;host;if-none-match;x-amz-acl;x-amz-meta-du-grant");
     }
 
     [Fact]

@@ -9,6 +9,12 @@ namespace DirectUpload.S3.Internal;
 /// <param name="BasePath">A path prefix of the service URL ("" or e.g. "/s3"), without trailing slash.</param>
 internal sealed record S3Endpoint(string Scheme, string Host, int Port, bool PathStyle, string Region, string BasePath = "")
 {
+    /// <summary>
+    /// Whether this is AWS S3 itself (an <c>amazonaws.com</c> host), which refuses unsigned <c>x-amz-*</c> headers on
+    /// presigned requests; S3-compatible stores such as Ceph RGW apply them.
+    /// </summary>
+    public bool IsAmazonS3 { get; init; }
+
     /// <summary>The Host header value for a bucket.</summary>
     public string HostFor(string bucket)
     {
@@ -41,7 +47,7 @@ internal sealed record S3Endpoint(string Scheme, string Host, int Port, bool Pat
         var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
         var host = string.Concat("s3.", region, ".", suffix);
         var pathStyle = bucket.Contains('.', StringComparison.Ordinal);
-        return new S3Endpoint("https", host, -1, pathStyle, region);
+        return new S3Endpoint("https", host, -1, pathStyle, region) { IsAmazonS3 = true };
     }
 
     /// <summary>Creates the endpoint for an S3-compatible service URL (e.g. <c>http://127.0.0.1:7480</c>).</summary>
@@ -49,7 +55,10 @@ internal sealed record S3Endpoint(string Scheme, string Host, int Port, bool Pat
     {
         var port = serviceUrl.IsDefaultPort ? -1 : serviceUrl.Port;
         var basePath = serviceUrl.AbsolutePath.TrimEnd('/');
-        return new S3Endpoint(serviceUrl.Scheme, serviceUrl.Host, port, forcePathStyle, region, basePath);
+        var host = serviceUrl.Host;
+        var isAws = host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".amazonaws.com.cn", StringComparison.OrdinalIgnoreCase);
+        return new S3Endpoint(serviceUrl.Scheme, host, port, forcePathStyle, region, basePath) { IsAmazonS3 = isAws };
     }
 }
 

@@ -51,11 +51,16 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
             headers["x-amz-acl"] = acl;
         }
 
+        var address = AddressOf(upload.Bucket);
         if (profile.SealObjectHeaders)
         {
-            // signed empty: any value a client adds breaks the signature (RGW honours these when unsigned)
-            headers["x-amz-tagging"] = string.Empty;
-            headers["x-amz-website-redirect-location"] = string.Empty;
+            if (!address.Endpoint.IsAmazonS3)
+            {
+                // signed empty: any value a client adds breaks the signature (RGW honours these when unsigned). AWS S3
+                // refuses unsigned x-amz-* headers itself and validates a website redirect's value, so they stay unsigned there.
+                headers["x-amz-tagging"] = string.Empty;
+                headers["x-amz-website-redirect-location"] = string.Empty;
+            }
 
             // Also an empty Cache-Control when the profile stores none: a browser that sends If-None-Match adds
             // "Cache-Control: no-cache" to the request unless the page set one (Fetch standard, HTTP-network-or-cache
@@ -66,7 +71,7 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
             }
         }
 
-        var url = Signer.Presign("PUT", AddressOf(upload.Bucket), upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
+        var url = Signer.Presign("PUT", address, upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
         return new SignedRequest("PUT", url, NoFields, headers);
     }
 }
