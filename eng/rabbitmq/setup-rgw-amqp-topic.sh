@@ -10,7 +10,7 @@
 #   TOPIC_BUCKET          bucket to configure              (default $RGW_BUCKET)
 #   TOPIC_CREATE_BUCKET=1 create the bucket first (it may already exist)
 #   TOPIC_NAME            topic name                       (default directupload-amqp)
-#   RABBITMQ_RGW_PUSH_ENDPOINT  amqp://127.0.0.1:PORT/ (printed by start-rabbitmq.sh). No
+#   RABBITMQ_RGW_PUSH_ENDPOINT  amqp://127.0.0.1:PORT (printed by start-rabbitmq.sh). No
 #                         user:password in it: RGW 16.2 refuses secrets in a push URL sent over
 #                         plain HTTP; the node lets RGW in as loopback-only "guest".
 #   RABBITMQ_EVENTS_EXCHANGE   exchange RGW publishes to  (default directupload.events); it must

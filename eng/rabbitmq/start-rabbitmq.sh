@@ -106,7 +106,8 @@ ENV
   # RGW 16.2 refuses a push-endpoint with user:password over plain HTTP ("cannot be sent over
   # insecure transport"), so its amqp:// URL carries no credentials and librabbitmq logs in
   # as guest/guest. RabbitMQ only lets guest in over loopback (loopback_users default), and here
-  # guest may only publish to the events exchange (no configure, no read).
+  # guest may only publish to the events exchange, and declare/read the server-named reply
+  # queue (amq.gen-*) RGW's AMQP client opens on each connection.
   cat > "$D/definitions.json" <<DEFS
 {
   "users": [
@@ -116,7 +117,7 @@ ENV
   "vhosts": [{"name": "/"}],
   "permissions": [
     {"user": "$USER_NAME", "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"},
-    {"user": "guest", "vhost": "/", "configure": "^\$", "write": "^$EXCHANGE_RE\$", "read": "^\$"}
+    {"user": "guest", "vhost": "/", "configure": "^amq\\\\.gen-.*", "write": "^$EXCHANGE_RE\$", "read": "^amq\\\\.gen-.*"}
   ],
   "exchanges": [
     {"name": "$EXCHANGE", "vhost": "/", "type": "topic", "durable": true, "auto_delete": false, "internal": false, "arguments": {}}
@@ -202,6 +203,7 @@ export RABBITMQ_PORT='$AMQP_PORT'
 export RABBITMQ_USER='$USER_NAME'
 export RABBITMQ_PASSWORD='$PASSWORD'
 export RABBITMQ_URI='amqp://$USER_NAME:$PASSWORD@127.0.0.1:$AMQP_PORT/'
-export RABBITMQ_RGW_PUSH_ENDPOINT='amqp://127.0.0.1:$AMQP_PORT/'
+# no trailing slash: RGW would take the empty path as vhost "" ("vhost not found"); none means "/"
+export RABBITMQ_RGW_PUSH_ENDPOINT='amqp://127.0.0.1:$AMQP_PORT'
 export RABBITMQ_EVENTS_EXCHANGE='$EXCHANGE'
 OUT

@@ -1,0 +1,50 @@
+using DirectUpload.BrokerTests.Infrastructure;
+
+namespace DirectUpload.BrokerTests;
+
+/// <summary>RabbitMQ restarts (a private node this test starts and stops by PID): durable queue, persistent messages and RGW's persistent topic lose nothing.</summary>
+[Collection(RealBroker.Name)]
+public sealed class BrokerRestartTests(BrokerFixture fixture)
+{
+    [Fact]
+    public async Task RabbitMQ_restarted_nothing_is_lost_and_the_worker_reconnects()
+    {
+        await using var node = await RabbitNode.StartPrivateAsync();
+        var lane = await fixture.CreateLaneAsync("restart", node);
+
+        // declare the topology (a worker's start), then stop it: events pile up in the durable queue
+        var declarer = await WorkerProcess.StartAsync(lane, "declarer");
+        await declarer.StopAsync(TimeSpan.FromSeconds(30));
+        var keys = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            keys.Add(await lane.UploadAsync("plain"));
+        }
+
+        await using (var connection = await lane.ConnectAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await lane.WaitForAsync(() => channel.MessageCountAsync(lane.Queue).GetAwaiter().GetResult() == 3, TimeSpan.FromSeconds(45), "3 events queued in RabbitMQ");
+        }
+
+        // broker down: queued messages are on disk; uploads still succeed and RGW keeps their events in its persistent queue
+        await node.StopKeepingDataAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            keys.Add(await lane.UploadAsync("plain"));
+        }
+
+        await node.StartAgainAsync();
+        await using var worker = await WorkerProcess.StartAsync(lane, "w");
+        await lane.WaitForAsync(() => lane.Records("processed").Select(r => r.Key).Distinct().Count() == keys.Count, TimeSpan.FromSeconds(90), "all 6 events processed after the restart");
+
+        // a restart under a running worker: it reconnects by itself and goes on
+        await node.StopKeepingDataAsync();
+        await node.StartAgainAsync();
+        keys.Add(await lane.UploadAsync("plain"));
+        await lane.WaitForAsync(() => lane.Records("processed").Any(r => r.Key == keys[^1]), TimeSpan.FromSeconds(90), "an upload after the second restart processed");
+        worker.HasExited.Should().BeFalse();
+        worker.Reconnects.Should().BePositive(worker.Output);
+        lane.Records("processed").Select(r => r.Key).Should().BeEquivalentTo(keys, "nothing lost, nothing twice");
+    }
+}
