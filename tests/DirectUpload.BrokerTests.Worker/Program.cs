@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 //   DIRECTUPLOAD_S3_ENDPOINT/_ACCESS_KEY/_SECRET_KEY/_BUCKET/_REGION   the store (as for the integration tests)
 //   DIRECTUPLOAD_TOKEN_KEY        the token signing key of the "web host" (the test)
 //   (profiles: BrokerTestProfiles, the same in the tests)
-//   DIRECTUPLOAD_RABBITMQ_URI     amqp://… ; WORKER_QUEUE (queue name); WORKER_EXCHANGE
+//   DIRECTUPLOAD_RABBITMQ_URI     amqp://… ; WORKER_QUEUE (queue name); WORKER_EXCHANGE; WORKER_ROUTING_KEY
 //   WORKER_ID                     name written into the record files; WORKER_STATE_DIR where they go
 //   WORKER_MAX_ATTEMPTS, WORKER_RETRY_MS, WORKER_PREFETCH, WORKER_CONCURRENCY
 //   WORKER_SLOW_MS                how long a key under slow/ takes (default 0)
@@ -51,6 +51,7 @@ builder.Services.AddDirectUploadWorker(o =>
 {
     o.ConnectionUri = new Uri(Env("DIRECTUPLOAD_RABBITMQ_URI"));
     o.QueueName = Env("WORKER_QUEUE");
+    o.RoutingKey = Environment.GetEnvironmentVariable("WORKER_ROUTING_KEY") ?? "#";
     o.ExchangeName = Environment.GetEnvironmentVariable("WORKER_EXCHANGE") ?? "directupload.events";
     o.MaxAttempts = Int("WORKER_MAX_ATTEMPTS", 3);
     o.InitialRetryDelay = TimeSpan.FromMilliseconds(Int("WORKER_RETRY_MS", 200));

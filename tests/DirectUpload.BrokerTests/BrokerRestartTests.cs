@@ -3,14 +3,16 @@ using DirectUpload.BrokerTests.Infrastructure;
 namespace DirectUpload.BrokerTests;
 
 /// <summary>RabbitMQ restarts (a private node this test starts and stops by PID): durable queue, persistent messages and RGW's persistent topic lose nothing.</summary>
-[Collection(RealBroker.Name)]
-public sealed class BrokerRestartTests(BrokerFixture fixture)
+public sealed class BrokerRestartTests(BrokerFixtureHolder holder) : IClassFixture<BrokerFixtureHolder>
 {
+    private readonly BrokerFixture _fixture = holder.Fixture;
+
+
     [Fact]
     public async Task RabbitMQ_restarted_nothing_is_lost_and_the_worker_reconnects()
     {
         await using var node = await RabbitNode.StartPrivateAsync();
-        var lane = await fixture.CreateLaneAsync("restart", node);
+        var lane = await _fixture.CreateLaneAsync("restart", node);
 
         // declare the topology (a worker's start), then stop it: events pile up in the durable queue
         var declarer = await WorkerProcess.StartAsync(lane, "declarer");

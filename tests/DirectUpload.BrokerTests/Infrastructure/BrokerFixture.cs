@@ -7,18 +7,31 @@ using RabbitMQ.Client;
 
 namespace DirectUpload.BrokerTests.Infrastructure;
 
-/// <summary>Every broker test runs in this one collection: one RGW and one RabbitMQ node per run, tests one after another.</summary>
-[CollectionDefinition(Name)]
-public sealed class RealBroker : ICollectionFixture<BrokerFixture>
+/// <summary>
+/// One <see cref="BrokerFixture"/> for the whole test assembly (xunit 2 has no assembly fixtures): the test classes run in
+/// parallel (each test has its own bucket, topic and queue; most of their time is waiting for RGW's push), sharing one
+/// RGW and one RabbitMQ node. What the fixture started is stopped when the test host exits.
+/// </summary>
+public sealed class BrokerFixtureHolder
 {
-    public const string Name = "Real RGW + RabbitMQ";
+    private static readonly Lazy<Task<BrokerFixture>> Shared = new(async () =>
+    {
+        var fixture = new BrokerFixture();
+        await fixture.InitializeAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => fixture.DisposeAsync().GetAwaiter().GetResult();
+        return fixture;
+    });
+
+    public BrokerFixtureHolder() => Fixture = Shared.Value.GetAwaiter().GetResult();
+
+    public BrokerFixture Fixture { get; }
 }
 
 /// <summary>
 /// The store (DIRECTUPLOAD_S3_* or a throwaway RGW from eng/rgw/start-rgw.sh) and the broker (DIRECTUPLOAD_RABBITMQ_* or a
 /// throwaway node from eng/rabbitmq/start-rabbitmq.sh). Each test gets its own bucket, RGW topic and worker queue.
 /// </summary>
-public sealed class BrokerFixture : IAsyncLifetime
+public sealed class BrokerFixture
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(3);
     private string? _rgwDataDir;
@@ -132,6 +145,7 @@ public sealed class Lane(BrokerFixture fixture, RabbitNode node, string bucket, 
         ["DIRECTUPLOAD_TOKEN_KEY"] = fixture.TokenKey,
         ["DIRECTUPLOAD_RABBITMQ_URI"] = node.Uri,
         ["WORKER_QUEUE"] = queue,
+        ["WORKER_ROUTING_KEY"] = topic, // RGW routes by topic name; lanes share the exchange
         ["WORKER_ID"] = workerId,
         ["WORKER_STATE_DIR"] = StateDir,
     };

@@ -35,7 +35,14 @@ public sealed class RabbitNode : IAsyncDisposable
 
     public static async Task<RabbitNode> StartPrivateAsync()
     {
-        var exports = await Scripts.RunAsync("eng/rabbitmq/start-rabbitmq.sh", new Dictionary<string, string?> { ["RABBITMQ_DATA_DIR"] = null }, ScriptTimeout);
+        // a new node on free ports: none of the run node's settings
+        var clean = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in new[] { "RABBITMQ_DATA_DIR", "RABBITMQ_PORT", "RABBITMQ_DIST_PORT_NUM", "RABBITMQ_EPMD_PORT", "RABBITMQ_USER", "RABBITMQ_PASSWORD", "RABBITMQ_NODENAME" })
+        {
+            clean[name] = null;
+        }
+
+        var exports = await Scripts.RunAsync("eng/rabbitmq/start-rabbitmq.sh", clean, ScriptTimeout);
         return new RabbitNode(exports["RABBITMQ_URI"], exports["RABBITMQ_RGW_PUSH_ENDPOINT"], exports["RABBITMQ_DATA_DIR"]);
     }
 
