@@ -31,6 +31,7 @@ public static class UploadRejectionCodes
         UploadRejectionReason.Forbidden => "forbidden",
         UploadRejectionReason.InvalidParts => "invalid_parts",
         UploadRejectionReason.ChecksumMismatch => "checksum_mismatch",
+        UploadRejectionReason.CompletionInProgress => "completion_in_progress",
         _ => "rejected",
     };
 }

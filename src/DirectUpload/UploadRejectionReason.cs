@@ -71,4 +71,7 @@ public enum UploadRejectionReason
 
     /// <summary>The uploaded object's content does not match the Content-MD5 it was granted for.</summary>
     ChecksumMismatch = 23,
+
+    /// <summary>Another instance (or the store's event) is completing this upload right now; try again shortly.</summary>
+    CompletionInProgress = 24,
 }

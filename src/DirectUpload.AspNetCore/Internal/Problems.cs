@@ -18,6 +18,7 @@ internal static class Problems
         UploadRejectionReason.SizeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ContentTypeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ChecksumMismatch => StatusCodes.Status422UnprocessableEntity,
+        UploadRejectionReason.CompletionInProgress => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -44,6 +45,7 @@ internal static class Problems
         404 => "Not found.",
         413 => "Too large.",
         415 => "Unsupported media type.",
+        409 => "The upload is being completed elsewhere; try again.",
         422 => "The upload does not match its grant.",
         502 => "The storage service failed.",
         _ => "The request failed.",
