@@ -116,9 +116,9 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
             return false;
         }
 
-        if (!string.Equals(bucket, objectEvent.Bucket, StringComparison.Ordinal))
+        if (!string.Equals(bucket, objectEvent.Bucket, StringComparison.Ordinal) || !objectEvent.Key.StartsWith(profile.KeyPrefix, StringComparison.Ordinal))
         {
-            Log.EventRecordSkipped(_logger, objectEvent.EventName, "its profile now uses another bucket");
+            Log.EventRecordSkipped(_logger, objectEvent.EventName, "the object lies outside its profile's bucket or key prefix");
             return false;
         }
 
