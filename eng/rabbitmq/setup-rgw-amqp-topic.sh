@@ -17,11 +17,18 @@
 #                         exist (start-rabbitmq.sh declares it); RGW uses the topic name as
 #                         the routing key.
 #   TOPIC_ACK_LEVEL       broker (default: RGW waits for the broker's publisher confirm) | none
+#   TOPIC_PREFIXES        comma-separated key prefixes, one notification each (default: the whole
+#                         bucket). Use the upload profiles' prefixes: DirectUpload's own markers
+#                         (.directupload/) then raise no events. On Ceph 16.2 this also avoids a
+#                         radosgw crash seen here when a conditional PUT (If-None-Match: *, as the
+#                         completion ledger writes) fails with 412 in a bucket with a persistent topic.
 # RGW needs rgw_enable_apis to include "notifications" (eng/rgw/start-rgw.sh does).
 # In RGW 16.2, PUT ?notification ADDS to a bucket's configuration; this script first deletes
 # its own notification id (a re-run replaces it, other configurations stay).
 # stdout: export TOPIC_ARN=...
 set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 log() { printf '[setup-rgw-amqp-topic] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -37,37 +44,34 @@ case "$BUCKET$TOPIC$EXCHANGE" in *[!A-Za-z0-9._-]*) die "bucket, topic and excha
 case "$ACK" in broker|none) ;; *) die "TOPIC_ACK_LEVEL must be broker or none" ;; esac
 case "$RABBITMQ_RGW_PUSH_ENDPOINT" in amqp://*@*) die "RABBITMQ_RGW_PUSH_ENDPOINT must not carry credentials (RGW refuses them over plain HTTP)";; amqp://*) ;; *) die "RABBITMQ_RGW_PUSH_ENDPOINT must be an amqp:// URL" ;; esac
 
-urlenc() { local s="$1" o="" c i; for ((i = 0; i < ${#s}; i++)); do c="${s:i:1}"; case "$c" in [A-Za-z0-9._~-]) o+="$c" ;; *) o+="$(printf '%%%02X' "'$c")" ;; esac; done; printf '%s' "$o"; }
-
-req() {  # req SERVICE METHOD PATH [curl args...] — SigV4 header auth via curl
-  local svc="$1" m="$2" p="$3" h=(); shift 3
-  # S3 calls: unsigned payload (as start-rgw.sh); the SNS-style POST signs its form body
-  [ "$svc" = s3 ] && h=(-H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
-  curl -sS --max-time 15 -X "$m" --aws-sigv4 "aws:amz:us-east-1:$svc" \
-    --user "$RGW_ACCESS_KEY:$RGW_SECRET_KEY" "${h[@]}" "$@" "$RGW_ENDPOINT$p"
+req() {  # req METHOD PATH [curl args...] — SigV4 header auth via curl, unsigned payload (as start-rgw.sh)
+  local m="$1" p="$2"; shift 2
+  curl -sS --max-time 15 -X "$m" --aws-sigv4 "aws:amz:us-east-1:s3" \
+    --user "$RGW_ACCESS_KEY:$RGW_SECRET_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@" "$RGW_ENDPOINT$p"
 }
 out="$(mktemp)"; trap 'rm -f "$out"' EXIT
 
 if [ "${TOPIC_CREATE_BUCKET:-0}" = 1 ]; then
-  code="$(req s3 PUT "/$BUCKET" -o "$out" -w '%{http_code}')"
+  code="$(req PUT "/$BUCKET" -o "$out" -w '%{http_code}')"
   case "$code" in 200|409) ;; *) cat "$out" >&2; die "create bucket $BUCKET: HTTP $code" ;; esac
 fi
 
-body="Action=CreateTopic&Name=$TOPIC"
-body+="&Attributes.entry.1.key=push-endpoint&Attributes.entry.1.value=$(urlenc "$RABBITMQ_RGW_PUSH_ENDPOINT")"
-body+="&Attributes.entry.2.key=amqp-exchange&Attributes.entry.2.value=$EXCHANGE"
-body+="&Attributes.entry.3.key=amqp-ack-level&Attributes.entry.3.value=$ACK"
-body+="&Attributes.entry.4.key=persistent&Attributes.entry.4.value=true"
-code="$(req sns POST / -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" -o "$out" -w '%{http_code}')"
-[ "$code" = 200 ] || { cat "$out" >&2; echo >&2; die "CreateTopic $TOPIC: HTTP $code (405: rgw_enable_apis lacks notifications)"; }
-arn="$(sed -n 's:.*<TopicArn>\(.*\)</TopicArn>.*:\1:p' "$out")"
-[ -n "$arn" ] || die "CreateTopic answered no TopicArn"
-log "topic $arn -> $RABBITMQ_RGW_PUSH_ENDPOINT exchange $EXCHANGE (ack-level $ACK, persistent)"
-
+# the topic and the bucket notification(s): eng/rgw/notify-setup.sh (one implementation for http:// and amqp://).
+# One notification per prefix of TOPIC_PREFIXES (or one for the whole bucket).
 NOTIF_ID="directupload-amqp-$TOPIC"
-req s3 DELETE "/$BUCKET?notification=$NOTIF_ID" -o /dev/null || true
-xml="<NotificationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TopicConfiguration><Id>$NOTIF_ID</Id><Topic>$arn</Topic><Event>s3:ObjectCreated:*</Event></TopicConfiguration></NotificationConfiguration>"
-code="$(req s3 PUT "/$BUCKET?notification=" -H 'Content-Type: application/xml' --data-binary "$xml" -o "$out" -w '%{http_code}')"
-[ "$code" = 200 ] || { cat "$out" >&2; echo >&2; die "PUT ?notification on $BUCKET: HTTP $code"; }
-log "bucket $BUCKET: s3:ObjectCreated:* -> $arn"
+IFS=',' read -r -a prefixes <<<"${TOPIC_PREFIXES:-}"
+[ "${#prefixes[@]}" -gt 0 ] || prefixes=("")
+n=0
+for prefix in "${prefixes[@]}"; do
+  n=$((n + 1))
+  id="$NOTIF_ID"; [ -z "$prefix" ] || id="$NOTIF_ID-$n"
+  req DELETE "/$BUCKET?notification=$id" -o /dev/null || true   # a re-run replaces only its own entries
+  assign="$("$HERE/../rgw/notify-setup.sh" --endpoint "$RGW_ENDPOINT" --access-key "$RGW_ACCESS_KEY" --secret-key "$RGW_SECRET_KEY" \
+    --bucket "$BUCKET" --push "$RABBITMQ_RGW_PUSH_ENDPOINT" --topic "$TOPIC" --id "$id" ${prefix:+--prefix "$prefix"} \
+    --events 's3:ObjectCreated:*' --persistent true --amqp-exchange "$EXCHANGE" --amqp-ack-level "$ACK")" \
+    || die "eng/rgw/notify-setup.sh failed"
+done
+arn="$(printf '%s' "$assign" | sed -n "s/^RGW_TOPIC_ARN='\\(.*\\)'$/\\1/p")"
+[ -n "$arn" ] || die "notify-setup.sh printed no RGW_TOPIC_ARN"
+log "bucket $BUCKET: s3:ObjectCreated:* -> $arn -> $RABBITMQ_RGW_PUSH_ENDPOINT exchange $EXCHANGE (ack-level $ACK, persistent)"
 echo "export TOPIC_ARN='$arn'"

@@ -37,6 +37,9 @@ builder.Services.AddDirectUploads(o =>
 {
     o.BucketName = Env("DIRECTUPLOAD_S3_BUCKET");
     o.TokenSigningKey = Env("DIRECTUPLOAD_TOKEN_KEY");
+
+    // one processing attempt per delivery: the broker worker's own retries (retry queues) are what the tests count
+    o.Events.ProcessingRetryDelays.Clear();
 }).AddBrokerTestProfiles();
 
 var recorder = new Recorder(
@@ -45,7 +48,7 @@ var recorder = new Recorder(
     TimeSpan.FromMilliseconds(Int("WORKER_SLOW_MS", 0)),
     TimeSpan.FromMilliseconds(Int("WORKER_WORK_MS", 0)));
 builder.Services.AddSingleton(recorder);
-builder.Services.AddSingleton<IS3ObjectEventProcessor, RecordingProcessor>();
+builder.Services.AddSingleton<IUploadProcessor, RecordingProcessor>();
 
 builder.Services.AddDirectUploadWorker(o =>
 {

@@ -35,16 +35,13 @@ public sealed class Recorder(string stateDir, string workerId, TimeSpan slow, Ti
     }
 }
 
-/// <summary>The processor the test worker runs.</summary>
-public sealed class RecordingProcessor(Recorder recorder) : IS3ObjectEventProcessor
+/// <summary>The processor the test worker runs, after the pipeline confirmed the upload against its grant.</summary>
+public sealed class RecordingProcessor(Recorder recorder) : IUploadProcessor
 {
-    public async ValueTask ProcessAsync(S3ObjectEvent objectEvent, CancellationToken cancellationToken)
+    public async ValueTask ProcessAsync(UploadProcessingContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(objectEvent);
-        if (!objectEvent.IsObjectCreated)
-        {
-            return;
-        }
+        ArgumentNullException.ThrowIfNull(context);
+        var objectEvent = context.Event;
 
         recorder.Append("started", objectEvent.Key, objectEvent.ETag);
         var delay = recorder.DelayFor(objectEvent.Key);

@@ -2,17 +2,26 @@ using DirectUpload.BrokerTests.Infrastructure;
 
 namespace DirectUpload.BrokerTests;
 
-/// <summary>RabbitMQ restarts (a private node this test starts and stops by PID): durable queue, persistent messages and RGW's persistent topic lose nothing.</summary>
-public sealed class BrokerRestartTests(BrokerFixtureHolder holder) : IClassFixture<BrokerFixtureHolder>
+/// <summary>
+/// RabbitMQ restarts (a private node this test starts and stops by PID): durable queue, persistent messages and RGW's
+/// persistent topic lose nothing. It also runs a private RGW: Ceph 16.2's AMQP manager thread can abort the whole radosgw
+/// while it retries a persistent topic against a broker that is down (glibc "__pthread_tpp_change_priority" assertion in
+/// rgw::amqp::Manager::run), and that must not take down the RGW the other suites use.
+/// </summary>
+public sealed class BrokerRestartTests : IAsyncLifetime
 {
-    private readonly BrokerFixture _fixture = holder.Fixture;
+    private readonly BrokerFixture _fixture = new(privateParts: true);
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
 
 
     [Fact]
     public async Task RabbitMQ_restarted_nothing_is_lost_and_the_worker_reconnects()
     {
-        await using var node = await RabbitNode.StartPrivateAsync();
-        var lane = await _fixture.CreateLaneAsync("restart", node);
+        var node = _fixture.Rabbit;
+        var lane = await _fixture.CreateLaneAsync("restart");
 
         // declare the topology (a worker's start), then stop it: events pile up in the durable queue
         var declarer = await WorkerProcess.StartAsync(lane, "declarer");
@@ -38,7 +47,8 @@ public sealed class BrokerRestartTests(BrokerFixtureHolder holder) : IClassFixtu
 
         await node.StartAgainAsync();
         await using var worker = await WorkerProcess.StartAsync(lane, "w");
-        await lane.WaitForAsync(() => lane.Records("processed").Select(r => r.Key).Distinct().Count() == keys.Count, TimeSpan.FromSeconds(90), "all 6 events processed after the restart");
+        await lane.WaitForAsync(() => lane.Records("processed").Select(r => r.Key).Distinct().Count() == keys.Count || !_fixture.RgwAlive, TimeSpan.FromSeconds(90), "all 6 events processed after the restart");
+        _fixture.RgwAlive.Should().BeTrue("radosgw must survive a broker restart (see the class remarks for the known Ceph 16.2 abort)");
 
         // a restart under a running worker: it reconnects by itself and goes on
         await node.StopKeepingDataAsync();
