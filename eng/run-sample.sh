@@ -92,6 +92,8 @@ else
   export DIRECTUPLOAD_S3_ENDPOINT="$RGW_ENDPOINT"
   export DIRECTUPLOAD_S3_ACCESS_KEY="$RGW_ACCESS_KEY"
   export DIRECTUPLOAD_S3_SECRET_KEY="$RGW_SECRET_KEY"
+  export DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY="$RGW_UPLOAD_ACCESS_KEY"
+  export DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY="$RGW_UPLOAD_SECRET_KEY"
   export DIRECTUPLOAD_S3_BUCKET="$RGW_BUCKET"
   export DIRECTUPLOAD_S3_REGION="$RGW_REGION"
   echo "run-sample: S3 at $DIRECTUPLOAD_S3_ENDPOINT, bucket $DIRECTUPLOAD_S3_BUCKET, region $DIRECTUPLOAD_S3_REGION" >&2
@@ -117,6 +119,11 @@ fi
 WORKER_PIDS=()
 RABBITMQ_STARTED=0
 if [ "$WORKERS" -gt 0 ]; then
+  # web host and workers must share the token key (a per-process random key would make every grant unverifiable)
+  if [ -z "${DirectUpload__TokenSigningKey:-}" ]; then
+    DirectUpload__TokenSigningKey="$(head -c 32 /dev/urandom | base64)"
+    export DirectUpload__TokenSigningKey
+  fi
   "$ROOT/eng/rabbitmq/install-rabbitmq.sh"
   rmq_env="$(env -u RABBITMQ_DATA_DIR "$ROOT/eng/rabbitmq/start-rabbitmq.sh")" || { echo "run-sample: RabbitMQ could not start" >&2; exit 1; }
   eval "$rmq_env"; RABBITMQ_STARTED=1

@@ -24,19 +24,16 @@ var builder = WebApplication.CreateBuilder(args);
 var s3 = S3Settings.Load(builder.Configuration);
 builder.Services.AddSingleton(s3);
 builder.Services.AddSingleton<IAmazonS3>(_ => s3.CreateClient());
+builder.Services.AddSampleUploadSigning(s3); // grants signed by a write-only identity when configured (README: unsigned x-amz-* headers)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 2. DirectUpload: the token key and the three upload profiles
 // ════════════════════════════════════════════════════════════════════════════════════════════════
-// The key that signs grant tokens. appsettings.Development.json holds a DEMO key; anywhere else it must come from a
-// secret store (environment variable DirectUpload__TokenSigningKey, user secrets, Key Vault…): `openssl rand -base64 32`.
-var tokenSigningKey = builder.Configuration["DirectUpload:TokenSigningKey"];
-if (string.IsNullOrWhiteSpace(tokenSigningKey))
-{
-    throw new InvalidOperationException(
-        "DirectUpload:TokenSigningKey is not set. Outside Development, supply it from a secret, e.g. " +
-        "DirectUpload__TokenSigningKey=\"$(openssl rand -base64 32)\" in the environment.");
-}
+// The key that signs grant tokens, from a secret store (environment variable DirectUpload__TokenSigningKey, user
+// secrets, Key Vault…: `openssl rand -base64 32`). None is in source control; in Development without one, a random
+// per-process key (SampleSecurity.cs); anywhere else the app refuses to start.
+var tokenSigningKey = builder.GetTokenSigningKey(out var generatedTokenKey);
+builder.Services.AddSampleRateLimiting(builder.Configuration);
 
 const long MiB = 1024 * 1024;
 builder.Services
@@ -121,6 +118,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 var app = builder.Build();
 SampleLog.S3Store(app.Logger, s3.Describe());
 SampleLog.Catalog(app.Logger, catalog.DataSource);
+if (generatedTokenKey)
+{
+    SampleLog.GeneratedTokenKey(app.Logger);
+}
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 6. Pages: static HTML + the dependency-free browser client wwwroot/js/directupload.js
@@ -146,11 +147,13 @@ if (Directory.Exists(uppyDist))
 }
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 7. DirectUpload's endpoints: POST /uploads/{profile}, …/complete, …/multipart[/parts|/complete], …/download
 // ════════════════════════════════════════════════════════════════════════════════════════════════
-app.MapDirectUploads("/uploads");
+// rate-limited per user (or client address): the grant and multipart endpoints are open to anonymous callers here
+app.MapDirectUploads("/uploads").RequireRateLimiting(SampleSecurity.UploadsRateLimitPolicy);
 app.MapSampleEvents(); // POST /uploads/events?secret=…, the store's bucket notifications (SampleEvents.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════

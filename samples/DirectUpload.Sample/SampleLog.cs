@@ -23,4 +23,8 @@ internal static partial class SampleLog
 
     [LoggerMessage(7, LogLevel.Information, "Store events: off (Sample:EventsSecret is not set); no thumbnails")]
     public static partial void EventsDisabled(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "DirectUpload:TokenSigningKey is not set: using a random key generated for this process (Development only). " +
+        "Tokens die with the process: after a restart, pending confirmations and multipart uploads are refused. Set the key to keep them.")]
+    public static partial void GeneratedTokenKey(ILogger logger);
 }
