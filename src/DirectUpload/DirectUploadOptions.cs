@@ -32,11 +32,10 @@ public class DirectUploadOptions
     /// <value>The service key. The default value is <see langword="null"/>.</value>
     public string? S3ClientServiceKey { get; set; }
 
-<<<<<<< HEAD
     /// <summary>Gets the options of the event pipeline (completion markers, claims, processing retries).</summary>
     /// <value>The event options.</value>
     public DirectUploadEventOptions Events { get; } = new();
-=======
+
     /// <summary>
     /// Gets or sets the DI service key of a second <c>IAmazonS3</c> whose credentials sign what clients write with: PUT and
     /// POST grants and multipart part URLs. Give it a least-privilege identity that may write objects but not read them
@@ -47,7 +46,6 @@ public class DirectUploadOptions
     /// </summary>
     /// <value>The service key. The default value is <see langword="null"/>.</value>
     public string? UploadSigningClientServiceKey { get; set; }
->>>>>>> main
 
     /// <summary>Gets the upload profiles by name (case-insensitive).</summary>
     /// <value>The profiles. The default value is an empty dictionary.</value>

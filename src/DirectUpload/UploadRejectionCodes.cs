@@ -31,12 +31,9 @@ public static class UploadRejectionCodes
         UploadRejectionReason.Forbidden => "forbidden",
         UploadRejectionReason.InvalidParts => "invalid_parts",
         UploadRejectionReason.ChecksumMismatch => "checksum_mismatch",
-<<<<<<< HEAD
-        UploadRejectionReason.CompletionInProgress => "completion_in_progress",
-=======
         UploadRejectionReason.MetadataMismatch => "metadata_mismatch",
         UploadRejectionReason.ObjectExists => "object_exists",
->>>>>>> main
+        UploadRejectionReason.CompletionInProgress => "completion_in_progress",
         _ => "rejected",
     };
 }

@@ -72,10 +72,6 @@ public enum UploadRejectionReason
     /// <summary>The uploaded object's content does not match the Content-MD5 it was granted for.</summary>
     ChecksumMismatch = 23,
 
-<<<<<<< HEAD
-    /// <summary>Another instance (or the store's event) is completing this upload right now; try again shortly.</summary>
-    CompletionInProgress = 24,
-=======
     /// <summary>
     /// The stored object carries metadata or headers its grant did not give it (extra or missing <c>x-amz-meta-*</c>,
     /// <c>Content-Encoding</c>, <c>Content-Disposition</c>, <c>Cache-Control</c>, <c>Content-Language</c>, encryption, storage class, tags).
@@ -84,5 +80,7 @@ public enum UploadRejectionReason
 
     /// <summary>An object already exists under the key, and the profile's grants may only create it (<see cref="UploadProfileOptions.PreventOverwrite"/>).</summary>
     ObjectExists = 25,
->>>>>>> main
+
+    /// <summary>Another instance (or the store's event) is completing this upload right now; try again shortly.</summary>
+    CompletionInProgress = 26,
 }

@@ -34,14 +34,11 @@ public sealed class GrantEndpointTests : IDisposable
         {
             ["Content-Type"] = "image/jpeg",
             ["Content-Length"] = "1234",
-<<<<<<< HEAD
-            ["x-amz-meta-du-grant"] = grant.GetProperty("headers").GetProperty("x-amz-meta-du-grant").GetString()!,
-=======
             ["If-None-Match"] = "*",
             ["x-amz-acl"] = "bucket-owner-full-control",
             ["x-amz-tagging"] = string.Empty,
             ["x-amz-website-redirect-location"] = string.Empty,
->>>>>>> main
+            ["x-amz-meta-du-grant"] = grant.GetProperty("headers").GetProperty("x-amz-meta-du-grant").GetString()!,
         });
         grant.GetProperty("fields").EnumerateObject().Should().BeEmpty();
         grant.GetProperty("expiresAt").GetDateTimeOffset().Should().Be(DirectUploadApp.Start.AddMinutes(15));

@@ -18,12 +18,9 @@ internal static class Problems
         UploadRejectionReason.SizeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ContentTypeMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ChecksumMismatch => StatusCodes.Status422UnprocessableEntity,
-<<<<<<< HEAD
-        UploadRejectionReason.CompletionInProgress => StatusCodes.Status409Conflict,
-=======
         UploadRejectionReason.MetadataMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ObjectExists => StatusCodes.Status409Conflict,
->>>>>>> main
+        UploadRejectionReason.CompletionInProgress => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -49,9 +46,8 @@ internal static class Problems
         403 => "The upload is not allowed.",
         404 => "Not found.",
         413 => "Too large.",
-        409 => "The object already exists.",
+        409 => "Conflict: the object already exists, or the upload is being completed elsewhere.",
         415 => "Unsupported media type.",
-        409 => "The upload is being completed elsewhere; try again.",
         422 => "The upload does not match its grant.",
         502 => "The storage service failed.",
         _ => "The request failed.",

@@ -23,7 +23,8 @@ internal static partial class Log
     internal const int IdConfirmationRejected = 21;
     internal const int IdDownloadIssued = 30;
     internal const int IdEventDispatched = 40;
-<<<<<<< HEAD
+    internal const int IdTokenRefused = 22;
+    internal const int IdStoredObjectMismatch = 23;
     internal const int IdEventRecordSkipped = 41;
     internal const int IdEventNotGranted = 42;
     internal const int IdEventRejected = 43;
@@ -33,10 +34,6 @@ internal static partial class Log
     internal const int IdProcessingFailed = 47;
     internal const int IdDeadLettered = 48;
     internal const int IdEventCompleted = 49;
-=======
-    internal const int IdTokenRefused = 22;
-    internal const int IdStoredObjectMismatch = 23;
->>>>>>> main
 
     [LoggerMessage(EventId = IdGrantIssued, EventName = "GrantIssued", Level = LogLevel.Debug,
         Message = "Issued a {Method} upload grant for profile {Profile}, {Size} bytes, expiring at {ExpiresAt:O}.")]
@@ -86,7 +83,16 @@ internal static partial class Log
         Message = "Dispatched {Count} S3 event records.")]
     public static partial void EventDispatched(ILogger logger, int count);
 
-<<<<<<< HEAD
+    // a validly signed token naming what its profile could not have issued: a leaked token key or a bug, worth a warning
+    [LoggerMessage(EventId = IdTokenRefused, EventName = "TokenRefused", Level = LogLevel.Warning,
+        Message = "Refused a validly signed token for profile {Profile}: {Check}.")]
+    public static partial void TokenRefused(ILogger logger, string profile, string check);
+
+    // the stored values are the caller's own upload's, never returned to the caller; no key, no token
+    [LoggerMessage(EventId = IdStoredObjectMismatch, EventName = "StoredObjectMismatch", Level = LogLevel.Information,
+        Message = "The stored object of an upload for profile {Profile} does not match its grant: {Field}, {Detail}; deleted: {Deleted}.")]
+    public static partial void StoredObjectMismatch(ILogger logger, string profile, string field, string detail, bool deleted);
+
     [LoggerMessage(EventId = IdEventRecordSkipped, EventName = "EventRecordSkipped", Level = LogLevel.Debug,
         Message = "Skipped an S3 event record ({EventName}): {Why}.")]
     public static partial void EventRecordSkipped(ILogger logger, string eventName, string why);
@@ -122,15 +128,4 @@ internal static partial class Log
     [LoggerMessage(EventId = IdEventCompleted, EventName = "EventCompleted", Level = LogLevel.Debug,
         Message = "Handled an S3 event for profile {Profile}: hooks ran {HooksRan}, processed {Processed}.")]
     public static partial void EventCompleted(ILogger logger, string profile, bool hooksRan, bool processed);
-=======
-    // a validly signed token naming what its profile could not have issued: a leaked token key or a bug, worth a warning
-    [LoggerMessage(EventId = IdTokenRefused, EventName = "TokenRefused", Level = LogLevel.Warning,
-        Message = "Refused a validly signed token for profile {Profile}: {Check}.")]
-    public static partial void TokenRefused(ILogger logger, string profile, string check);
-
-    // the stored values are the caller's own upload's, never returned to the caller; no key, no token
-    [LoggerMessage(EventId = IdStoredObjectMismatch, EventName = "StoredObjectMismatch", Level = LogLevel.Information,
-        Message = "The stored object of an upload for profile {Profile} does not match its grant: {Field}, {Detail}; deleted: {Deleted}.")]
-    public static partial void StoredObjectMismatch(ILogger logger, string profile, string field, string detail, bool deleted);
->>>>>>> main
 }

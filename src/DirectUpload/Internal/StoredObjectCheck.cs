@@ -110,7 +110,11 @@ internal static class StoredObjectCheck
     public static string? MetadataDigest(IEnumerable<KeyValuePair<string, string>> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var sorted = metadata.Select(m => new KeyValuePair<string, string>(m.Key.ToLowerInvariant(), m.Value)).ToList();
+        // DirectUpload's own grant seal (x-amz-meta-du-grant, issue 11) is not user metadata: it is HMAC-verified by the
+        // event pipeline, and signed into every grant, so it is left out of the digest on both sides
+        var sorted = metadata
+            .Where(m => !m.Key.Equals(GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
+            .Select(m => new KeyValuePair<string, string>(m.Key.ToLowerInvariant(), m.Value)).ToList();
         if (sorted.Count == 0)
         {
             return null;

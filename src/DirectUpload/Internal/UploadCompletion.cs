@@ -53,7 +53,7 @@ internal sealed class UploadCompletion
             return new UploadRejectedException(UploadRejectionReason.ContentTypeMismatch, $"The object's content type '{contentType}' is not the granted '{grantedType}'.");
         }
 
-        if (!S3UploadConfirmationService.EtagMatchesMd5(head.ETag, contentMd5, profile))
+        if (!StoredObjectCheck.EtagMatchesMd5(head.ETag, contentMd5, profile))
         {
             return new UploadRejectedException(UploadRejectionReason.ChecksumMismatch, "The object's content does not match the Content-MD5 it was granted for.");
         }

@@ -27,7 +27,17 @@ public static class S3Replies
                 return response;
             });
 
-<<<<<<< HEAD
+    /// <summary>HEAD answers 404 first (the key is free before completion), then the completed object.</summary>
+    public static void SetupHeadAfterComplete(this Mock<IAmazonS3> s3, string key, long size, string contentType, string etag = "\"5d41402abc4b2a76b9719d911017c592\"")
+    {
+        var response = new GetObjectMetadataResponse { ETag = etag, ContentLength = size, HttpStatusCode = HttpStatusCode.OK };
+        response.Headers.ContentType = contentType;
+        s3.SetupSequence(c => c.GetObjectMetadataAsync(It.Is<GetObjectMetadataRequest>(r => r.BucketName == DirectUploadApp.Bucket && r.Key == key), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(NotFound())
+            .ReturnsAsync(response)
+            .ReturnsAsync(response);
+    }
+
     /// <summary>
     /// The completion ledger's calls (marker listing and conditional marker writes) as on an empty ledger, every time:
     /// each confirmation then behaves as the first one, as these endpoint tests expect.
@@ -45,17 +55,6 @@ public static class S3Replies
     {
         s3.Verify(c => c.ListObjectsV2Async(It.Is<ListObjectsV2Request>(r => r.Prefix.StartsWith(".directupload/", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.AtLeastOnce());
         s3.Verify(c => c.PutObjectAsync(It.Is<PutObjectRequest>(r => r.Key.StartsWith(".directupload/", StringComparison.Ordinal) && r.IfNoneMatch == "*"), It.IsAny<CancellationToken>()), Times.AtLeastOnce());
-=======
-    /// <summary>HEAD answers 404 first (the key is free before completion), then the completed object.</summary>
-    public static void SetupHeadAfterComplete(this Mock<IAmazonS3> s3, string key, long size, string contentType, string etag = "\"5d41402abc4b2a76b9719d911017c592\"")
-    {
-        var response = new GetObjectMetadataResponse { ETag = etag, ContentLength = size, HttpStatusCode = HttpStatusCode.OK };
-        response.Headers.ContentType = contentType;
-        s3.SetupSequence(c => c.GetObjectMetadataAsync(It.Is<GetObjectMetadataRequest>(r => r.BucketName == DirectUploadApp.Bucket && r.Key == key), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(NotFound())
-            .ReturnsAsync(response)
-            .ReturnsAsync(response);
->>>>>>> main
     }
 
     public static void SetupHeadThrows(this Mock<IAmazonS3> s3, Exception exception) =>

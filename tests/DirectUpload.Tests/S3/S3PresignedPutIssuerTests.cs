@@ -17,7 +17,9 @@ public class S3PresignedPutIssuerTests
 
         var grant = await sut.IssueAsync(TestServices.Request(size: 1234));
 
-        grant.Headers.Should().Equal(new Dictionary<string, string>
+        // plus the grant seal of the event pipeline (issue 11), signed like every other header
+        grant.Headers.Should().ContainKey("x-amz-meta-du-grant");
+        grant.Headers.Where(h => h.Key != "x-amz-meta-du-grant").Should().Equal(new Dictionary<string, string>
         {
             ["Content-Type"] = "image/jpeg",
             ["Content-Length"] = "1234",
@@ -27,7 +29,7 @@ public class S3PresignedPutIssuerTests
             ["x-amz-website-redirect-location"] = string.Empty,
         });
         QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should()
-            .Be("content-length;content-type;host;if-none-match;x-amz-acl;x-amz-tagging;x-amz-website-redirect-location");
+            .Be("content-length;content-type;host;if-none-match;x-amz-acl;x-amz-meta-du-grant;x-amz-tagging;x-amz-website-redirect-location");
     }
 
     [Fact]

@@ -141,6 +141,14 @@ public sealed class TokenGuardTests : IDisposable
         _client.Setup(c => c.GetObjectMetadataAsync(It.IsAny<GetObjectMetadataRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(Head(7, "image/png"));
 
+        // the completion ledger (issue 11) on an empty bucket: no marker yet, the claim is written
+        _client.Setup(c => c.ListObjectsV2Async(It.IsAny<ListObjectsV2Request>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new ListObjectsV2Response { S3Objects = [], HttpStatusCode = System.Net.HttpStatusCode.OK });
+        _client.Setup(c => c.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new PutObjectResponse { HttpStatusCode = System.Net.HttpStatusCode.OK });
+        _client.Setup(c => c.DeleteObjectAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new DeleteObjectResponse { HttpStatusCode = System.Net.HttpStatusCode.NoContent });
+
         var confirmed = await _confirmation.ConfirmAsync(new UploadTokenRequest { Profile = "photos", Token = _tokens.CreateToken(ticket), OwnerId = "alice" });
 
         confirmed.Key.Should().Be("photos/users/alice/x.png");

@@ -69,22 +69,7 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
         }
 
         var size = head.ContentLength;
-<<<<<<< HEAD
-        var contentType = head.Headers.ContentType ?? string.Empty;
-        var problem = UploadCompletion.Check(profile, ticket.Size, ticket.ContentType, ticket.ContentMd5, head);
-        if (problem is not null)
-        {
-            if (profile.DeleteInvalidUploads)
-            {
-                await client.DeleteObjectAsync(bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
-            }
-
-            throw Rejected(ticket.Profile, problem);
-        }
-
-=======
         var contentType = ticket.ContentType; // the stored type parsed to exactly this normalized form
->>>>>>> main
         var uploaded = new UploadedObject
         {
             Profile = ticket.Profile,
