@@ -145,6 +145,8 @@ disk_free_limit.absolute = 50MB
 vm_memory_high_watermark.relative = 0.6
 CONF
 fi
+# a new node that cannot start leaves nothing behind (the full clean-up trap is set below)
+[ "$restart" = 1 ] || trap 'rm -rf -- "$D"' EXIT
 for p in "$AMQP_PORT" "$DIST_PORT" "$EPMD_PORT"; do
   port_busy "$p" && die "127.0.0.1:$p is already in use"
 done
