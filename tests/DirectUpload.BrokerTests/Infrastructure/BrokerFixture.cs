@@ -61,6 +61,9 @@ public sealed class BrokerFixture
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>Gets the folder of the lanes' record files (deleted on dispose).</summary>
+    public string StateRoot { get; } = Directory.CreateTempSubdirectory("directupload-broker-test-").FullName;
+
     public AmazonS3Client S3 { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -99,6 +102,15 @@ public sealed class BrokerFixture
     public async Task DisposeAsync()
     {
         Http.Dispose();
+        try
+        {
+            Directory.Delete(StateRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a worker still writing; the temp folder is the OS's to clean
+        }
+
         S3?.Dispose();
         if (Rabbit is not null)
         {
@@ -155,7 +167,7 @@ public sealed class Lane(BrokerFixture fixture, RabbitNode node, string bucket, 
 
     public RabbitNode Node => node;
 
-    public string StateDir { get; } = Directory.CreateTempSubdirectory("directupload-broker-test-").FullName;
+    public string StateDir { get; } = Directory.CreateDirectory(Path.Combine(fixture.StateRoot, Guid.NewGuid().ToString("N"))).FullName;
 
     /// <summary>Environment of a worker process for this lane.</summary>
     public Dictionary<string, string?> WorkerEnvironment(string workerId) => new()
