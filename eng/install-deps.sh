@@ -4,6 +4,7 @@
 # when its tool is already there, so a second run does no apt work at all.
 #
 #   1. RGW (local S3): radosgw ceph-mon ceph-osd uuid-runtime curl   (eng/rgw/install-rgw.sh)
+#   1b. RabbitMQ (broker tests): rabbitmq-server                     (eng/rabbitmq/install-rabbitmq.sh)
 #   2. Debian's chromium, for the browser tests (headless, --no-install-recommends)
 #   3. npm packages of tests/DirectUpload.BrowserTests and samples/DirectUpload.Sample (each if it has a package.json)
 #
@@ -72,6 +73,18 @@ if [ "$rgw_missing" = 1 ]; then
 else
   log "RGW packages: present"
 fi
+
+# >>> rabbitmq (issue 12): RabbitMQ for the broker tests (eng/rabbitmq/install-rabbitmq.sh; system service never started)
+if [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && command -v epmd >/dev/null 2>&1; then
+  log "RabbitMQ: present"
+else
+  apt_update_once
+  log "installing rabbitmq-server (log: $LOG_DIR/install-rabbitmq.log)"
+  run_logged install-rabbitmq env DIRECTUPLOAD_APT_UPDATED=1 "$ROOT/eng/rabbitmq/install-rabbitmq.sh" \
+    || die "could not install rabbitmq-server"
+  log "RabbitMQ installed"
+fi
+# <<< rabbitmq
 
 # ------------------------------------------------------------------ 2. chromium
 chromium_smoke_test() {

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # run-sample.sh — run samples/DirectUpload.Sample against a throwaway local S3 (Ceph RGW).
 #
-#   ./eng/run-sample.sh [arguments for the sample...]
+#   ./eng/run-sample.sh [--workers N] [arguments for the sample...]
+#
+# --workers N: also start a throwaway RabbitMQ (eng/rabbitmq/), point RGW's persistent AMQP topic
+# for photos/ at it, and run N worker processes of the sample (Sample__RabbitMQ__Uri set, see
+# samples/DirectUpload.Sample/SampleWorker.cs) that make the thumbnails; the web host then only
+# signs grants and serves the album.
 #
 # Installs the RGW packages if missing (eng/rgw/install-rgw.sh, needs root), starts RGW on
 # 127.0.0.1:7480 (mon 3300) when those ports are free, else on free random ports, exports
@@ -24,6 +29,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SAMPLE="samples/DirectUpload.Sample"
 
+# >>> workers (issue 12): --workers N = RabbitMQ + N worker processes of the sample (SampleWorker.cs)
+WORKERS=0
+SAMPLE_ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) WORKERS="${2:?--workers needs a number}"; shift 2 ;;
+    --workers=*) WORKERS="${1#--workers=}"; shift ;;
+    *) SAMPLE_ARGS+=("$1"); shift ;;
+  esac
+done
+case "$WORKERS" in ''|*[!0-9]*) echo "run-sample: --workers must be a number" >&2; exit 2 ;; esac
+set -- ${SAMPLE_ARGS[@]+"${SAMPLE_ARGS[@]}"}
+# <<< workers
+
 if [ ! -d "$SAMPLE" ]; then
   echo "run-sample: $SAMPLE does not exist yet; nothing to run" >&2
   exit 1
@@ -33,6 +52,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 RGW_STARTED=0
 SAMPLE_PID=
 cleanup() {
+  declare -F stop_workers >/dev/null && stop_workers
   if [ -n "$SAMPLE_PID" ] && kill -0 "$SAMPLE_PID" 2>/dev/null; then
     # TERM, not INT: a background job of a non-interactive shell ignores SIGINT.
     # dotnet run passes TERM on to the sample process.
@@ -122,7 +142,7 @@ if [ -z "${Sample__EventsSecret:-}" ]; then
   export Sample__EventsSecret
 fi
 SAMPLE_URL="${SAMPLE_URL:-http://127.0.0.1:5080}"
-if [ "$RGW_STARTED" = 1 ] || [ -n "${RGW_ENDPOINT:-}" ]; then
+if [ "$WORKERS" = 0 ] && { [ "$RGW_STARTED" = 1 ] || [ -n "${RGW_ENDPOINT:-}" ]; }; then
   RGW_ENDPOINT="${RGW_ENDPOINT:-$DIRECTUPLOAD_S3_ENDPOINT}" RGW_ACCESS_KEY="$DIRECTUPLOAD_S3_ACCESS_KEY" \
   RGW_SECRET_KEY="$DIRECTUPLOAD_S3_SECRET_KEY" RGW_BUCKET="$DIRECTUPLOAD_S3_BUCKET" RGW_REGION="$DIRECTUPLOAD_S3_REGION" \
     "$ROOT/eng/rgw/notify-setup.sh" --topic directupload-sample --prefix photos/ --replace \
@@ -130,6 +150,40 @@ if [ "$RGW_STARTED" = 1 ] || [ -n "${RGW_ENDPOINT:-}" ]; then
     && echo "run-sample: RGW pushes photos/ events to $SAMPLE_URL/uploads/events (thumbnails)" >&2 \
     || echo "run-sample: could not set up RGW's bucket notification; the album will show no thumbnails" >&2
 fi
+
+# >>> workers (issue 12): RabbitMQ, RGW's persistent AMQP topic for photos/, and N worker processes
+WORKER_PIDS=()
+RABBITMQ_STARTED=0
+if [ "$WORKERS" -gt 0 ]; then
+  # web host and workers must share the token key (a per-process random key would make every grant unverifiable)
+  if [ -z "${DirectUpload__TokenSigningKey:-}" ]; then
+    DirectUpload__TokenSigningKey="$(head -c 32 /dev/urandom | base64)"
+    export DirectUpload__TokenSigningKey
+  fi
+  "$ROOT/eng/rabbitmq/install-rabbitmq.sh"
+  rmq_env="$(env -u RABBITMQ_DATA_DIR "$ROOT/eng/rabbitmq/start-rabbitmq.sh")" || { echo "run-sample: RabbitMQ could not start" >&2; exit 1; }
+  eval "$rmq_env"; RABBITMQ_STARTED=1
+  RGW_ENDPOINT="${RGW_ENDPOINT:-$DIRECTUPLOAD_S3_ENDPOINT}" RGW_ACCESS_KEY="$DIRECTUPLOAD_S3_ACCESS_KEY" \
+  RGW_SECRET_KEY="$DIRECTUPLOAD_S3_SECRET_KEY" TOPIC_BUCKET="$DIRECTUPLOAD_S3_BUCKET" TOPIC_NAME=directupload-sample-amqp \
+  TOPIC_PREFIXES=photos/ "$ROOT/eng/rabbitmq/setup-rgw-amqp-topic.sh" >/dev/null \
+    || { echo "run-sample: could not point RGW at RabbitMQ" >&2; exit 1; }
+  echo "run-sample: RGW pushes photos/ events to RabbitMQ ($RABBITMQ_RGW_PUSH_ENDPOINT); $WORKERS worker(s) process them" >&2
+  dotnet build "$SAMPLE" -v q -nologo >/dev/null || { echo "run-sample: build failed" >&2; exit 1; }
+  for i in $(seq 1 "$WORKERS"); do
+    Sample__RabbitMQ__Uri="$RABBITMQ_URI" Sample__RabbitMQ__RoutingKey=directupload-sample-amqp \
+      dotnet run --no-build --project "$SAMPLE" -- --urls "http://127.0.0.1:0" </dev/null &
+    WORKER_PIDS+=("$!")
+    echo "run-sample: worker $i pid $!" >&2
+  done
+fi
+stop_workers() {
+  local p
+  for p in ${WORKER_PIDS[@]+"${WORKER_PIDS[@]}"}; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in ${WORKER_PIDS[@]+"${WORKER_PIDS[@]}"}; do wait "$p" 2>/dev/null || true; done
+  WORKER_PIDS=()
+  if [ "$RABBITMQ_STARTED" = 1 ]; then RABBITMQ_STARTED=0; "$ROOT/eng/rabbitmq/stop-rabbitmq.sh" "$RABBITMQ_DATA_DIR" 2>/dev/null || true; fi
+}
+# <<< workers
 
 # Not exec: the EXIT trap must stop RGW after the sample ends. The sample runs in the
 # background (stdin passed on explicitly) and is waited for, so that a TERM sent to this

@@ -14,6 +14,8 @@
 #   DIRECTUPLOAD_S3_ACCESS_KEY  DIRECTUPLOAD_S3_SECRET_KEY
 #   DIRECTUPLOAD_S3_BUCKET      bucket that exists, with a CORS rule for browsers (eng/rgw/cors.xml)
 #   DIRECTUPLOAD_S3_REGION      us-east-1
+#   DIRECTUPLOAD_RABBITMQ_URI   amqp://user:password@127.0.0.1:PORT/ of a throwaway RabbitMQ node (eng/rabbitmq/start-rabbitmq.sh)
+#   DIRECTUPLOAD_RABBITMQ_RGW_PUSH_ENDPOINT  amqp://127.0.0.1:PORT, for RGW topics (broker tests)
 #   DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY  DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY
 #                               the write-only identity that signs upload grants (RGW subuser
 #                               <uid>:uploader made by start-rgw.sh); required by the tests of
@@ -62,9 +64,21 @@ stop_rgw() {
       || err "stop-rgw.sh failed; see $LOG_DIR/rgw-stop.log"
   fi
 }
+# >>> rabbitmq (issue 12): a throwaway RabbitMQ node for the broker tests
+RABBITMQ_STARTED=0
+stop_rabbitmq() {
+  if [ "$RABBITMQ_STARTED" = 1 ]; then
+    RABBITMQ_STARTED=0
+    [ -d "${RABBITMQ_DATA_DIR:-}/log" ] && { rm -rf -- "$LOG_DIR/rabbitmq"; cp -r "$RABBITMQ_DATA_DIR/log" "$LOG_DIR/rabbitmq" 2>/dev/null || true; }
+    "$ROOT/eng/rabbitmq/stop-rabbitmq.sh" "$RABBITMQ_DATA_DIR" >>"$LOG_DIR/rabbitmq-stop.log" 2>&1 \
+      || err "stop-rabbitmq.sh failed; see $LOG_DIR/rabbitmq-stop.log"
+  fi
+}
+# <<< rabbitmq
 cleanup() {
   [ "$cleanup_done" = 1 ] && return 0
   cleanup_done=1
+  stop_rabbitmq
   stop_rgw
 }
 trap cleanup EXIT
@@ -112,6 +126,23 @@ else
   export DIRECTUPLOAD_S3_REGION="$RGW_REGION"
   say "RGW ready: $DIRECTUPLOAD_S3_ENDPOINT, bucket $DIRECTUPLOAD_S3_BUCKET, region $DIRECTUPLOAD_S3_REGION ($(tail -n1 "$LOG_DIR/rgw-start.log" | sed 's/^\[[^]]*\] //'))"
 fi
+
+# >>> rabbitmq (issue 12): DIRECTUPLOAD_RABBITMQ_URI / _RGW_PUSH_ENDPOINT for the broker tests (fails loudly)
+if [ -z "${DIRECTUPLOAD_RABBITMQ_URI:-}" ]; then
+  say "starting RabbitMQ on free loopback ports (log: artifacts/logs/rabbitmq-start.log)"
+  if ! rmq_env="$(env -u RABBITMQ_DATA_DIR -u RABBITMQ_PORT "$ROOT/eng/rabbitmq/start-rabbitmq.sh" 2>"$LOG_DIR/rabbitmq-start.log")"; then
+    err "RabbitMQ could not start; last lines of $LOG_DIR/rabbitmq-start.log:"
+    tail -n 40 "$LOG_DIR/rabbitmq-start.log" >&2
+    exit 1
+  fi
+  RABBITMQ_DATA_DIR="$(printf '%s\n' "$rmq_env" | sed -n "s/^export RABBITMQ_DATA_DIR='\(.*\)'$/\1/p")"
+  [ -n "$RABBITMQ_DATA_DIR" ] || { err "start-rabbitmq.sh printed no RABBITMQ_DATA_DIR"; exit 1; }
+  RABBITMQ_STARTED=1
+  export DIRECTUPLOAD_RABBITMQ_URI="$(printf '%s\n' "$rmq_env" | sed -n "s/^export RABBITMQ_URI='\(.*\)'$/\1/p")"
+  export DIRECTUPLOAD_RABBITMQ_RGW_PUSH_ENDPOINT="$(printf '%s\n' "$rmq_env" | sed -n "s/^export RABBITMQ_RGW_PUSH_ENDPOINT='\(.*\)'$/\1/p")"
+  say "RabbitMQ ready: $DIRECTUPLOAD_RABBITMQ_RGW_PUSH_ENDPOINT ($(tail -n1 "$LOG_DIR/rabbitmq-start.log" | sed 's/^\[[^]]*\] //'))"
+fi
+# <<< rabbitmq
 
 if command -v chromium >/dev/null 2>&1; then
   export DIRECTUPLOAD_CHROMIUM="${DIRECTUPLOAD_CHROMIUM:-$(command -v chromium)}"

@@ -107,6 +107,7 @@ catalog.EnsureCreated();
 builder.Services.AddSingleton(catalog);
 builder.Services.AddSingleton<IUploadCompletedHandler, CatalogUploadCompletedHandler>();
 builder.Services.AddSampleProcessing(); // thumbnails, run by the store's events (SampleEvents.cs)
+builder.Services.AddSampleWorker(builder.Configuration); // worker mode: the same pipeline fed by RabbitMQ (SampleWorker.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 5. Listen on http://127.0.0.1:5080 unless --urls / ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS say otherwise

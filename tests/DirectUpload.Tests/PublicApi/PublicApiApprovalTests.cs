@@ -16,12 +16,16 @@ public class PublicApiApprovalTests
     private const string ReceivedFile = "DirectUpload.received.txt";
 
     [Fact]
-    public void PublicApi_DirectUploadAssembly_MatchesTheApprovedFile()
+    public void PublicApi_DirectUploadAssembly_MatchesTheApprovedFile() =>
+        VerifyApproved(typeof(IUploadPolicyIssuer).Assembly, ApprovedFile, ReceivedFile);
+
+    /// <summary>Compares an assembly's listing with <paramref name="approvedFile"/> in this folder; on a difference writes <paramref name="receivedFile"/> and fails with the diff.</summary>
+    internal static void VerifyApproved(System.Reflection.Assembly assembly, string approvedFile, string receivedFile)
     {
-        var received = PublicApiWriter.Write(typeof(IUploadPolicyIssuer).Assembly);
+        var received = PublicApiWriter.Write(assembly);
         var folder = Folder();
-        var approvedPath = Path.Combine(folder, ApprovedFile);
-        var receivedPath = Path.Combine(folder, ReceivedFile);
+        var approvedPath = Path.Combine(folder, approvedFile);
+        var receivedPath = Path.Combine(folder, receivedFile);
         var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
 
         if (approved == received)
