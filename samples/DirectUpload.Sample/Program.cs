@@ -80,7 +80,8 @@ builder.Services
         p.MaxSizeBytes = 30L * 1024 * MiB;
         p.PartSizeBytes = 8 * MiB;
         p.KeepFileName = true;
-    });
+    })
+    .AddUppyVideosProfile(); // videos: for the Uppy page (UppyDemo.cs)
 // A real app would also protect "documents" and "large" (UploadProfileOptions.AuthorizationPolicy); the sample
 // leaves them open so that they can be tried without signing in.
 
@@ -152,6 +153,7 @@ app.UseAuthorization();
 // 7. DirectUpload's endpoints: POST /uploads/{profile}, …/complete, …/multipart[/parts|/complete], …/download
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 app.MapDirectUploads("/uploads");
+app.MapUppyDemo(); // Uppy's Companion S3 routes for /uppy.html: /uppy/videos/s3/… (UppyDemo.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 8. The sample's own API: sign-in, the album, the catalog
