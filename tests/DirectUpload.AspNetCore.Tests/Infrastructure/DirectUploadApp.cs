@@ -213,6 +213,7 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDirectUploads("/uploads", _endpoints);
+        app.MapUppyCompanion("/uppy/videos", Profiles.Videos, o => o.SingleUploadProfile = Profiles.Docs);
         return app;
     }
 }
