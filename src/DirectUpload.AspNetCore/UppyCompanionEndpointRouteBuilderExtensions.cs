@@ -45,7 +45,7 @@ public static class UppyCompanionEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix + "/s3").WithTags("Uppy Companion");
         group.MapPost("/multipart", (Func<HttpContext, Task<IResult>>)handlers.CreateAsync).WithName(Name("create"))
             .WithSummary("Starts a multipart upload (Uppy: createMultipartUpload).")
-            .Accepts<UppyCreateBody>("application/json")
+            .AcceptsJson<UppyCreateBody>()
             .Produces<UppyCreateResponse>()
             .ProducesUploadProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden,
                 StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status502BadGateway);
@@ -60,7 +60,7 @@ public static class UppyCompanionEndpointRouteBuilderExtensions
                 StatusCodes.Status404NotFound, StatusCodes.Status502BadGateway);
         group.MapPost("/multipart/{uploadId}/complete", handlers.CompleteAsync).WithName(Name("complete"))
             .WithSummary("Completes the upload after checking every part and the total size (Uppy: completeMultipartUpload).")
-            .Accepts<UppyCompleteBody>("application/json")
+            .AcceptsJson<UppyCompleteBody>()
             .Produces<UppyCompleteResponse>()
             .ProducesUploadProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden,
                 StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
