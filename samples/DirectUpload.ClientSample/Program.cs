@@ -117,16 +117,27 @@ static string GuessContentType(string path) => Path.GetExtension(path).ToLowerIn
     _ => "application/octet-stream",
 };
 
-/// <summary>Writes progress on one console line, at most ten times a second.</summary>
+/// <summary>
+/// Writes progress on one console line, at most ten times a second. The rate counts only bytes sent by this run: the
+/// first report of a resumed upload already includes the parts the store had, so it is the baseline, not a transfer.
+/// </summary>
 internal sealed class ConsoleProgress(Stopwatch clock) : IProgress<UploadProgress>
 {
     private readonly Lock _lock = new();
     private long _lastTick = -1;
+    private long _baselineBytes = -1;
+    private double _baselineSeconds;
 
     public void Report(UploadProgress value)
     {
         lock (_lock)
         {
+            if (_baselineBytes < 0)
+            {
+                _baselineBytes = value.BytesSent;
+                _baselineSeconds = clock.Elapsed.TotalSeconds;
+            }
+
             var tick = clock.ElapsedMilliseconds / 100;
             if (tick == _lastTick && value.BytesSent < value.TotalBytes)
             {
@@ -134,7 +145,7 @@ internal sealed class ConsoleProgress(Stopwatch clock) : IProgress<UploadProgres
             }
 
             _lastTick = tick;
-            var rate = value.BytesSent / Math.Max(clock.Elapsed.TotalSeconds, 0.001) / (1024 * 1024);
+            var rate = (value.BytesSent - _baselineBytes) / Math.Max(clock.Elapsed.TotalSeconds - _baselineSeconds, 0.001) / (1024 * 1024);
             Console.Write($"\r{value.Fraction,7:P1}  {value.BytesSent:N0} / {value.TotalBytes:N0} bytes  {rate:F1} MiB/s   ");
         }
     }

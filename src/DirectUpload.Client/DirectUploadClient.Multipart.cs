@@ -54,7 +54,7 @@ public sealed partial class DirectUploadClient
             var missing = Enumerable.Range(1, _layout.PartCount).Where(n => _etags[n - 1] is null).ToArray();
             if (missing.Length > 0)
             {
-                await SendAsync(missing, cancellationToken).ConfigureAwait(false);
+                await (_options.ComputePartMd5 ? SendHashedAsync(missing, cancellationToken) : SendAsync(missing, cancellationToken)).ConfigureAwait(false);
             }
 
             return _etags.Select((etag, i) => new PartETag { PartNumber = i + 1, ETag = etag! }).ToArray();
@@ -84,7 +84,7 @@ public sealed partial class DirectUploadClient
                             }
 
                             var body = await _source.GetPartAsync(_layout.OffsetOf(grant.PartNumber), _layout.SizeOf(grant.PartNumber), stop.Token).ConfigureAwait(false);
-                            running.Add(Task.Run(() => RunPartAsync(grant, body, slots, stop), CancellationToken.None));
+                            running.Add(Task.Run(() => RunPartAsync(grant.PartNumber, grant, body, slots, stop), CancellationToken.None));
                             slotHeld = false;
                         }
                     }
@@ -110,16 +110,63 @@ public sealed partial class DirectUploadClient
             }
         }
 
-        /// <summary>Signs a batch and returns its grants in the batch's order, checking the host signed what was asked.</summary>
-        private async Task<MultipartPartGrant[]> SignAsync(int[] partNumbers, CancellationToken cancellationToken)
+        /// <summary>
+        /// Sends parts with their MD5s: each part, once it has a slot (and, for a non-seekable stream, is in memory), is
+        /// hashed and signed on its own with its <c>Content-MD5</c>, then sent. Hashing runs in the parts' tasks, in parallel.
+        /// </summary>
+        private async Task SendHashedAsync(int[] missing, CancellationToken cancellationToken)
         {
-            var grants = await _retry.ExecuteAsync(ct => _client.SignPartsAsync(_profile, _token, partNumbers, ct), cancellationToken).ConfigureAwait(false);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var slots = new SemaphoreSlim(_options.MaxParallelParts);
+            var running = new List<Task>();
+            try
+            {
+                foreach (var number in missing)
+                {
+                    await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                    PartBody body;
+                    try
+                    {
+                        body = await _source.GetPartAsync(_layout.OffsetOf(number), _layout.SizeOf(number), stop.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        slots.Release();
+                        throw;
+                    }
+
+                    running.Add(Task.Run(() => RunPartAsync(number, null, body, slots, stop), CancellationToken.None));
+                }
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, stop);
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_failure is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+
+        /// <summary>Signs a batch and returns its grants in the batch's order, checking the host signed what was asked.</summary>
+        private async Task<MultipartPartGrant[]> SignAsync(int[] partNumbers, CancellationToken cancellationToken, string? md5 = null)
+        {
+            var md5s = md5 is null ? null : new Dictionary<int, string> { [partNumbers[0]] = md5 };
+            var grants = await _retry.ExecuteAsync(ct => _client.SignPartsAsync(_profile, _token, partNumbers, md5s, ct), cancellationToken).ConfigureAwait(false);
             var byNumber = new Dictionary<int, MultipartPartGrant>(grants.Count);
             foreach (var grant in grants)
             {
                 if (grant.Size != 0 && grant.Size != _layout.SizeOf(grant.PartNumber))
                 {
                     throw Unexpected($"The host signed part {grant.PartNumber} for {grant.Size} bytes; the session's layout says {_layout.SizeOf(grant.PartNumber)}.");
+                }
+
+                if (md5 is not null && grant.Headers.TryGetValue("Content-MD5", out var signed) && !string.Equals(signed, md5, StringComparison.Ordinal))
+                {
+                    throw Unexpected($"The host signed part {grant.PartNumber} with another Content-MD5 than the part's.");
                 }
 
                 byNumber[grant.PartNumber] = grant;
@@ -130,11 +177,18 @@ public sealed partial class DirectUploadClient
                 .ToArray();
         }
 
-        private async Task RunPartAsync(MultipartPartGrant grant, PartBody body, SemaphoreSlim slots, CancellationTokenSource stop)
+        private async Task RunPartAsync(int partNumber, MultipartPartGrant? grant, PartBody body, SemaphoreSlim slots, CancellationTokenSource stop)
         {
             try
             {
-                _etags[grant.PartNumber - 1] = await SendPartWithRetriesAsync(grant, body, stop.Token).ConfigureAwait(false);
+                string? md5 = null;
+                if (grant is null)
+                {
+                    md5 = await body.ComputeMd5Async(stop.Token).ConfigureAwait(false);
+                    grant = (await SignAsync([partNumber], stop.Token, md5).ConfigureAwait(false))[0];
+                }
+
+                _etags[partNumber - 1] = await SendPartWithRetriesAsync(grant, md5, body, stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -148,7 +202,7 @@ public sealed partial class DirectUploadClient
         }
 
         /// <summary>Sends one part: retries transient failures with backoff; on a 403 signs the part again, once.</summary>
-        private async Task<string> SendPartWithRetriesAsync(MultipartPartGrant grant, PartBody body, CancellationToken cancellationToken)
+        private async Task<string> SendPartWithRetriesAsync(MultipartPartGrant grant, string? md5, PartBody body, CancellationToken cancellationToken)
         {
             var index = grant.PartNumber - 1;
             var onWritten = _progress.For(index);
@@ -157,13 +211,14 @@ public sealed partial class DirectUploadClient
             {
                 try
                 {
-                    return await _client.SendPartAsync(grant, body, onWritten, cancellationToken).ConfigureAwait(false);
+                    return await _client.SendPartAsync(grant, body, onWritten, _options.StallTimeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (DirectUploadClientException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Forbidden && ex.IsStorageError && !resigned)
+                catch (DirectUploadClientException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Forbidden && ex.IsStorageError
+                    && ex.Code != DirectUploadErrorCodes.StorageFull && !resigned)
                 {
                     // The URL may have expired while the part waited or crawled: sign it again.
                     resigned = true;
-                    grant = (await SignAsync([grant.PartNumber], cancellationToken).ConfigureAwait(false))[0];
+                    grant = (await SignAsync([grant.PartNumber], cancellationToken, md5).ConfigureAwait(false))[0];
                 }
                 catch (Exception ex) when (body.CanReread && _retry.ShouldRetry(ex, attempt, cancellationToken))
                 {

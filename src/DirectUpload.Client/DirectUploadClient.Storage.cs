@@ -9,6 +9,7 @@ namespace DirectUpload.Client;
 /// <content>Requests to the store: following a grant (PUT or POST) and sending one part.</content>
 public sealed partial class DirectUploadClient
 {
+    private static readonly TimeSpan DefaultStallTimeout = new UploadOptions().StallTimeout;
     private static readonly UriCreationOptions VerbatimUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     /// <summary>
@@ -41,12 +42,12 @@ public sealed partial class DirectUploadClient
         using var source = UploadSource.FromStream(content, declared, nameof(content));
         using var body = new PartBody(source, 0, source.Length);
         var tracker = new ProgressTracker(progress, source.Length, 1);
-        await SendGrantAsync(grant, body, null, tracker, cancellationToken).ConfigureAwait(false);
+        await SendGrantAsync(grant, body, null, tracker, DefaultStallTimeout, cancellationToken).ConfigureAwait(false);
         tracker.Flush();
     }
 
     /// <summary>Sends a single-request upload as its grant says.</summary>
-    private async Task SendGrantAsync(UploadGrant grant, PartBody body, string? fileName, ProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task SendGrantAsync(UploadGrant grant, PartBody body, string? fileName, ProgressTracker tracker, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         var uri = StorageUri(grant.Url, nameof(grant));
         var method = grant.Method.ToUpperInvariant();
@@ -67,28 +68,38 @@ public sealed partial class DirectUploadClient
             request.Content = Form(grant.Fields, content, fileName);
         }
 
-        await SendToStorageAsync(request, content, cancellationToken).ConfigureAwait(false);
+        await SendToStorageAsync(request, content, stallTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends one part of a multipart upload; returns its ETag.</summary>
-    private async Task<string> SendPartAsync(MultipartPartGrant grant, PartBody body, Action<long>? onWritten, CancellationToken cancellationToken)
+    private async Task<string> SendPartAsync(MultipartPartGrant grant, PartBody body, Action<long>? onWritten, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         var content = new ProgressContent(body, onWritten);
         using var request = new HttpRequestMessage(HttpMethod.Put, StorageUri(grant.Url, nameof(grant))) { Content = content };
         ApplyHeaders(request, content, grant.Headers);
-        var etag = await SendToStorageAsync(request, content, cancellationToken).ConfigureAwait(false);
+        var etag = await SendToStorageAsync(request, content, stallTimeout, cancellationToken).ConfigureAwait(false);
         return string.IsNullOrEmpty(etag)
             ? throw new DirectUploadClientException(
                 DirectUploadErrorCodes.UnexpectedResponse, null, "The store's answer could not be used.", $"The store answered part {grant.PartNumber} without an ETag.")
             : etag;
     }
 
-    private async Task<string?> SendToStorageAsync(HttpRequestMessage request, ProgressContent content, CancellationToken cancellationToken)
+    private async Task<string?> SendToStorageAsync(HttpRequestMessage request, ProgressContent content, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        // The stall timeout runs from the start, from each chunk the connection takes, and until the answer has been read.
+        using var watch = new StallWatch(stallTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watch.Token);
+        content.Watch = watch;
         try
         {
-            response = await Storage.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await Storage.SendAsync(request, linked.Token).ConfigureAwait(false);
+            watch.Touch();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ErrorResponses.FromStorageAsync(response, linked.Token).ConfigureAwait(false);
+            }
+
+            return response.Headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
         }
         catch (Exception) when (content.SourceFailure is { } failure)
         {
@@ -96,17 +107,22 @@ public sealed partial class DirectUploadClient
             ExceptionDispatchInfo.Throw(failure);
             throw;
         }
-
-        using (response)
+        catch (OperationCanceledException ex) when (watch.Stalled && !cancellationToken.IsCancellationRequested)
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ErrorResponses.FromStorageAsync(response, cancellationToken).ConfigureAwait(false);
-            }
-
-            return response.Headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
+            throw Stalled(watch.Timeout, ex);
+        }
+        catch (HttpRequestException ex) when (watch.Stalled && !cancellationToken.IsCancellationRequested)
+        {
+            throw Stalled(watch.Timeout, ex);
         }
     }
+
+    private static DirectUploadClientException Stalled(TimeSpan timeout, Exception innerException) => new(
+        DirectUploadErrorCodes.StorageStalled,
+        null,
+        "The store stopped answering.",
+        string.Create(CultureInfo.InvariantCulture, $"The store took no bytes and sent no answer for {timeout.TotalSeconds:0.#} s (UploadOptions.StallTimeout); the request was aborted."),
+        innerException);
 
     /// <summary>The URL exactly as signed: <see cref="Uri"/> would otherwise canonicalize it (e.g. <c>%7E</c> to <c>~</c>), breaking the signature.</summary>
     private static Uri StorageUri(string url, string paramName) =>

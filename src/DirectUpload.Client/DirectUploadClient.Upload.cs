@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using DirectUpload.Client.Internal;
 
 namespace DirectUpload.Client;
@@ -5,6 +7,9 @@ namespace DirectUpload.Client;
 /// <content>The high-level uploads: grant or multipart, send, confirm; and resume.</content>
 public sealed partial class DirectUploadClient
 {
+    /// <summary>The host's code for an upload (or object) that does not exist.</summary>
+    private const string ObjectNotFound = "object_not_found";
+
     /// <summary>
     /// Uploads a stream, from its current position to its end: below <see cref="UploadOptions.MultipartThresholdBytes"/> with
     /// one grant (PUT or POST) and a confirmation, above it as a multipart upload. When the profile allows only the other
@@ -145,6 +150,11 @@ public sealed partial class DirectUploadClient
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RetryBaseDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRetryDelay, TimeSpan.Zero);
+        if (options.StallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.StallTimeout, TimeSpan.Zero, "options.StallTimeout");
+        }
+
         return options;
     }
 
@@ -238,7 +248,7 @@ public sealed partial class DirectUploadClient
         await send.ExecuteAsync(
             async ct =>
             {
-                await SendGrantAsync(grant, body, fileName, tracker, ct).ConfigureAwait(false);
+                await SendGrantAsync(grant, body, fileName, tracker, options.StallTimeout, ct).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -256,9 +266,56 @@ public sealed partial class DirectUploadClient
         }
 
         var retry = RetryPolicyFor(options);
-        var listed = await retry.ExecuteAsync(ct => ListPartsAsync(profile, session.Token, ct), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<UploadedPart> listed;
+        try
+        {
+            listed = await retry.ExecuteAsync(ct => ListPartsAsync(profile, session.Token, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DirectUploadClientException ex) when (ex.Code == ObjectNotFound)
+        {
+            // The upload is gone: completed (the answer to the completion may have been lost) or aborted. The host's
+            // completion is idempotent, so complete again with the parts' real ETags: it answers with the stored object, or
+            // object_not_found after an abort.
+            return await CompleteGoneAsync(profile, session, layout, source, retry, cancellationToken).ConfigureAwait(false);
+        }
+
         return await RunMultipartAsync(profile, session, layout, source, options, listed, null, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Completes an upload whose parts are no longer listed, with ETags computed from the content (one read of it), and
+    /// checks the stored object's multipart ETag (MD5 of the part MD5s, then <c>-</c> and the part count) against them.
+    /// </summary>
+    private async Task<UploadResult> CompleteGoneAsync(
+        string profile, MultipartSession session, MultipartLayout layout, UploadSource source, RetryPolicy retry, CancellationToken cancellationToken)
+    {
+        var digests = new byte[layout.PartCount][];
+        for (var n = 1; n <= layout.PartCount; n++)
+        {
+            using var body = await source.GetPartAsync(layout.OffsetOf(n), layout.SizeOf(n), cancellationToken).ConfigureAwait(false);
+            digests[n - 1] = Convert.FromBase64String(await body.ComputeMd5Async(cancellationToken).ConfigureAwait(false));
+        }
+
+        var parts = digests.Select((d, i) => new PartETag { PartNumber = i + 1, ETag = $"\"{Convert.ToHexStringLower(d)}\"" }).ToArray();
+        var result = await retry.ExecuteAsync(ct => CompleteMultipartAsync(profile, session.Token, parts, ct), cancellationToken).ConfigureAwait(false);
+#pragma warning disable CA5351 // S3's multipart ETag is defined with MD5; it is compared, not trusted for security.
+        var expected = $"{Convert.ToHexStringLower(MD5.HashData(digests.SelectMany(d => d).ToArray()))}-{layout.PartCount}";
+#pragma warning restore CA5351
+        var stored = (result.ETag ?? string.Empty).Trim().Trim('"');
+        if (MultipartETag().IsMatch(stored) && !string.Equals(stored, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DirectUploadClientException(
+                DirectUploadErrorCodes.ContentMismatch,
+                null,
+                "The stored object is not this content.",
+                $"The upload was already completed, but the stored object's ETag is {stored}; this content's parts make {expected}.");
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex("^[0-9a-fA-F]{32}-[0-9]{1,5}$", RegexOptions.CultureInvariant)]
+    private static partial Regex MultipartETag();
 
     private async Task<UploadResult> RunMultipartAsync(
         string profile,

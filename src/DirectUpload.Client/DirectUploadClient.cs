@@ -152,7 +152,25 @@ public sealed partial class DirectUploadClient
     /// <exception cref="ArgumentNullException"><paramref name="partNumbers"/> is <see langword="null"/>.</exception>
     /// <exception cref="DirectUploadClientException">The host refused (e.g. <c>invalid_token</c>, <c>expired</c>, <c>invalid_part_number</c>).</exception>
     /// <exception cref="HttpRequestException">The host could not be reached.</exception>
-    public async Task<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(string profile, string token, IEnumerable<int> partNumbers, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(string profile, string token, IEnumerable<int> partNumbers, CancellationToken cancellationToken = default) =>
+        SignPartsAsync(profile, token, partNumbers, null, cancellationToken);
+
+    /// <summary>
+    /// Has the host sign <c>PUT</c> URLs for some parts, each with its <c>Content-MD5</c> when given, so the store refuses a
+    /// part whose bytes differ (<c>POST {base}/{profile}/multipart/parts</c>).
+    /// </summary>
+    /// <param name="profile">The host's upload profile.</param>
+    /// <param name="token">The session's token.</param>
+    /// <param name="partNumbers">The part numbers (1-based, distinct, 1 to 1000 of them).</param>
+    /// <param name="contentMd5">The base64 MD5 of some of the parts by part number, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the call.</param>
+    /// <returns>One grant per part; a part's grant binds its MD5 in <see cref="MultipartPartGrant.Headers"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="profile"/> or <paramref name="token"/> is <see langword="null"/>, empty or white space, or <paramref name="partNumbers"/> is empty or has more than 1000 numbers.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="partNumbers"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectUploadClientException">The host refused (e.g. <c>invalid_token</c>, <c>expired</c>, <c>invalid_part_number</c>, <c>invalid_content_md5</c>).</exception>
+    /// <exception cref="HttpRequestException">The host could not be reached.</exception>
+    public async Task<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(
+        string profile, string token, IEnumerable<int> partNumbers, IReadOnlyDictionary<int, string>? contentMd5, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(profile);
         ArgumentException.ThrowIfNullOrWhiteSpace(token);
@@ -163,7 +181,11 @@ public sealed partial class DirectUploadClient
             throw new ArgumentException("Sign 1 to 1000 parts per call.", nameof(partNumbers));
         }
 
-        var answer = await CallHostAsync(HttpMethod.Post, Endpoint(profile, "/multipart/parts"), Json(new SignPartsBody(token, numbers), ClientJsonContext.Default.SignPartsBody), ClientJsonContext.Default.SignedPartsResponse, cancellationToken).ConfigureAwait(false);
+        var md5s = contentMd5 is { Count: > 0 }
+            ? contentMd5.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value, StringComparer.Ordinal)
+            : null;
+
+        var answer = await CallHostAsync(HttpMethod.Post, Endpoint(profile, "/multipart/parts"), Json(new SignPartsBody(token, numbers, md5s), ClientJsonContext.Default.SignPartsBody), ClientJsonContext.Default.SignedPartsResponse, cancellationToken).ConfigureAwait(false);
         return answer.Parts ?? [];
     }
 

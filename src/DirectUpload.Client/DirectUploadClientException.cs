@@ -60,8 +60,14 @@ public sealed class DirectUploadClientException : Exception
     /// <summary>Gets an explanation of this occurrence of the problem, if known.</summary>
     public string? Detail { get; }
 
-    /// <summary>Gets a value indicating whether the store (not the host) refused the request.</summary>
-    public bool IsStorageError => Code.StartsWith(DirectUploadErrorCodes.StorageErrorPrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// Gets a value indicating whether the store (not the host) refused the request, or stalled: a <c>storage_error:…</c>
+    /// code, <see cref="DirectUploadErrorCodes.StorageStalled"/>, <see cref="DirectUploadErrorCodes.StorageThrottled"/> or
+    /// <see cref="DirectUploadErrorCodes.StorageFull"/>.
+    /// </summary>
+    public bool IsStorageError =>
+        Code.StartsWith(DirectUploadErrorCodes.StorageErrorPrefix, StringComparison.Ordinal)
+        || Code is DirectUploadErrorCodes.StorageStalled or DirectUploadErrorCodes.StorageThrottled or DirectUploadErrorCodes.StorageFull;
 
     /// <summary>Gets how long the server asked to wait before a retry (its <c>Retry-After</c> header), if it did.</summary>
     internal RetryConditionHeaderValue? RetryAfter { get; init; }

@@ -35,6 +35,29 @@ public class UploadOptions
     /// <value>The delay. The default value is 30 seconds.</value>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how long a request to the store may go without progress (no byte of its body taken, or no answer after
+    /// the last one) before it is aborted and retried like a network error. When the retries are spent, the upload fails
+    /// with <see cref="DirectUploadErrorCodes.StorageStalled"/>; a multipart upload stays resumable.
+    /// </summary>
+    /// <value>
+    /// The timeout, or <see cref="Timeout.InfiniteTimeSpan"/> to wait forever. The default value is 30 seconds.
+    /// </value>
+    /// <remarks>
+    /// A store that hangs instead of refusing (e.g. Ceph RGW with a full disk) would otherwise stop an upload for good.
+    /// Set it above the longest time the store may take to answer a part after its last byte.
+    /// </remarks>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether each part of a multipart upload carries its MD5: the client computes it,
+    /// the host signs it into the part's URL (<c>Content-MD5</c>), and the store refuses a part whose bytes differ
+    /// (<c>storage_error:BadDigest</c>). Each part is then signed on its own, when its MD5 is known, and read twice (once
+    /// to hash it, once to send it).
+    /// </summary>
+    /// <value><see langword="true"/> to send part MD5s. The default value is <see langword="true"/>.</value>
+    public bool ComputePartMd5 { get; set; } = true;
+
     /// <summary>Gets or sets the receiver of progress reports, or <see langword="null"/> for none.</summary>
     /// <value>The receiver. The default value is <see langword="null"/>.</value>
     /// <remarks>

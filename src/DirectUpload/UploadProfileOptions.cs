@@ -49,7 +49,10 @@ public class UploadProfileOptions
     /// <value>The lifetime. The default value is 15 minutes.</value>
     public TimeSpan Expiry { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Gets or sets a value indicating whether every request must carry a Content-MD5, which the store verifies.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether every request must carry a Content-MD5, which the store verifies (for a
+    /// multipart upload, every part).
+    /// </summary>
     /// <value><see langword="true"/> to require it. The default value is <see langword="false"/>.</value>
     public bool RequireContentMd5 { get; set; }
 

@@ -17,7 +17,12 @@
 //
 // Errors are thrown as DirectUploadError: `.code` is the host's stable problem+json `code` (e.g. `too_large`,
 // `content_type_not_allowed`, `unauthenticated`) or one of this client's own (`upload_failed`, `etag_not_exposed`,
-// `network_error`, `aborted`), `.status` the HTTP status, and `.message` the server's `detail`.
+// `network_error`, `aborted`, `storage_stalled`, `storage_throttled`, `storage_full`, `invalid_grant`), `.status` the
+// HTTP status, and `.message` the server's `detail`. A multipart upload that failed stays resumable: uploading the
+// same file again (even after the tab was closed) sends only the parts S3 does not have.
+//
+// Integrity: each multipart part carries its MD5 (computed here, signed by the host into the part URL as Content-MD5),
+// so S3 refuses a part whose bytes changed on the way (`upload_failed`, storageCode `BadDigest`).
 
 /**
  * Progress of an upload.
@@ -36,7 +41,11 @@
  * @property {AbortSignal} [signal]           Cancels the upload (the promise rejects with code `aborted`).
  * @property {number} [multipartThreshold=67108864]  Files of this size (64 MiB) or more go multipart.
  * @property {number} [parallel=4]            Parts sent at the same time (multipart).
- * @property {number} [retries=4]             Retries per S3 request (network errors, 5xx, 408, 429) with exponential backoff.
+ * @property {number} [retries=4]             Retries per S3 request (network errors, stalls, 5xx, 408, 429) with exponential backoff.
+ * @property {number} [stallTimeout=30000]    Milliseconds an S3 request may go without progress (no byte taken, no answer)
+ *                                            before it is aborted and retried; after the retries the upload fails with
+ *                                            `storage_stalled`. 0 waits forever.
+ * @property {boolean} [partMd5=true]         Send each multipart part with its MD5 (Content-MD5, signed into its URL).
  * @property {typeof fetch} [fetch]           The fetch used to call the host (not S3), e.g. one that adds auth.
  * @property {Record<string, string>} [headers]  Extra headers for the calls to the host (e.g. an anti-forgery token).
  * @property {string} [fileName]              Overrides `file.name`.
@@ -125,6 +134,8 @@ function createContext(file, options) {
     multipartThreshold: options.multipartThreshold ?? 64 * MiB,
     parallel: Math.max(1, Math.floor(options.parallel ?? 4)),
     retries: Math.max(0, Math.floor(options.retries ?? 4)),
+    stallTimeout: Math.max(0, Math.floor(options.stallTimeout ?? 30_000)),
+    partMd5: options.partMd5 ?? true,
     headers: options.headers ?? {},
     fetch: fetchFn,
     resumeStorage,
@@ -198,7 +209,16 @@ async function uploadMultipart(ctx) {
       }
     } catch (e) {
       if (isAbort(e)) throw e;
-      start = null; // expired, completed or aborted meanwhile: start again
+      if (e instanceof DirectUploadError && e.code === 'object_not_found') {
+        // completed (its answer may have been lost) or aborted: the idempotent completion, with the parts' real
+        // ETags, answers with the stored object when it is this file
+        const completed = await completeGone(ctx, start).catch((err) => { if (isAbort(err)) throw err; return null; });
+        if (completed) {
+          forgetResume(ctx, resumeKey);
+          return completed;
+        }
+      }
+      start = null; // expired, completed with other bytes, or aborted meanwhile: start again
       done.clear();
       forgetResume(ctx, resumeKey);
     }
@@ -235,9 +255,22 @@ async function uploadMultipart(ctx) {
   const signed = new Map(); // part number → {url, headers, expiresAt (ms)}
   const signing = new Map(); // part number → promise of the batch that signs it
   let nextToSign = 0; // index into todo of the next part nobody asked to sign yet
-  const grantFor = async (n) => {
+  const grantFor = async (n, md5) => {
     const cached = signed.get(n);
     if (cached && cached.expiresAt - Date.now() > 60_000) return cached;
+    if (md5) {
+      // a part with its MD5 is signed on its own, once its bytes have been hashed
+      const res = await callHost(pctx, 'POST', `${ctx.profileUrl}/multipart/parts`, { token, partNumbers: [n], contentMd5: { [n]: md5 } });
+      const p = (res.parts ?? []).find((x) => x.partNumber === n);
+      if (!p) throw new DirectUploadError(`The server signed no URL for part ${n}.`, { code: 'invalid_grant' });
+      const signedMd5 = Object.entries(p.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-md5')?.[1];
+      if (signedMd5 !== undefined && signedMd5 !== md5) {
+        throw new DirectUploadError(`The server signed part ${n} with another Content-MD5 than its bytes have.`, { code: 'invalid_grant' });
+      }
+      const fresh = { url: p.url, headers: p.headers ?? {}, expiresAt: Date.parse(p.expiresAt) || Date.now() + 300_000 };
+      signed.set(n, fresh);
+      return fresh;
+    }
     if (!signing.has(n)) {
       const batch = [n];
       while (batch.length < batchSize && nextToSign < todo.length) {
@@ -261,12 +294,18 @@ async function uploadMultipart(ctx) {
 
   const sendPart = async (n) => {
     const from = (n - 1) * start.partSize;
-    const blob = ctx.file.slice(from, from + partSize(start, n));
+    let body = ctx.file.slice(from, from + partSize(start, n));
+    let md5;
+    if (ctx.partMd5) {
+      // read the part once: hash it, then send these very bytes
+      body = new Uint8Array(await readBlob(body, pctx.signal));
+      md5 = base64(md5Digest(body));
+    }
     const etag = await withRetries(pctx, async () => {
-      const grant = await grantFor(n);
+      const grant = await grantFor(n, md5);
       inFlight.set(n, 0);
       try {
-        const xhr = await sendXhr(pctx, 'PUT', grant.url, grant.headers, blob, (loaded) => { inFlight.set(n, loaded); report(); });
+        const xhr = await sendXhr(pctx, 'PUT', grant.url, grant.headers, body, (loaded) => { inFlight.set(n, loaded); report(); });
         const tag = xhr.getResponseHeader('ETag');
         if (!tag) {
           throw new DirectUploadError(
@@ -321,6 +360,31 @@ async function uploadMultipart(ctx) {
   const result = await callHost(ctx, 'POST', `${ctx.profileUrl}/multipart/complete`, { token, parts });
   forgetResume(ctx, resumeKey);
   return { key: result.key ?? start.key, size: result.size ?? ctx.total, contentType: result.contentType, etag: result.etag, method: 'MULTIPART' };
+}
+
+/**
+ * Completes an upload the host no longer lists (completed or aborted) with the ETags of this file's parts (their MD5s,
+ * one read of the file). Resolves with the result when the stored object is this file, null when it is another one.
+ */
+async function completeGone(ctx, start) {
+  const md5s = [];
+  for (let n = 1; n <= start.partCount; n++) {
+    const from = (n - 1) * start.partSize;
+    md5s.push(md5Digest(new Uint8Array(await readBlob(ctx.file.slice(from, from + partSize(start, n)), ctx.signal))));
+  }
+  const parts = md5s.map((d, i) => ({ partNumber: i + 1, etag: `"${hex(d)}"` }));
+  const result = await callHost(ctx, 'POST', `${ctx.profileUrl}/multipart/complete`, { token: start.token, parts });
+  const all = new Uint8Array(16 * md5s.length);
+  md5s.forEach((d, i) => all.set(d, 16 * i));
+  const expected = `${hex(md5Digest(all))}-${start.partCount}`;
+  const stored = String(result.etag ?? '').replace(/"/g, '');
+  if (/^[0-9a-f]{32}-\d+$/i.test(stored) && stored.toLowerCase() !== expected) return null;
+  return { key: result.key ?? start.key, size: result.size ?? ctx.total, contentType: result.contentType, etag: result.etag, method: 'MULTIPART' };
+}
+
+function readBlob(blob, signal) {
+  throwIfAborted(signal);
+  return blob.arrayBuffer();
 }
 
 function partSize(start, n) {
@@ -405,26 +469,58 @@ function sendXhr(ctx, method, url, headers, body, onUploadProgress) {
       if (lower === 'content-length' || lower === 'host') continue; // the browser sets these
       xhr.setRequestHeader(name, value);
     }
+    // stall timeout: no progress (no byte taken, no answer) for ctx.stallTimeout ms aborts the request
+    let stalled = false;
+    let stallTimer = null;
+    const touch = () => {
+      if (!ctx.stallTimeout) return;
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => { stalled = true; xhr.abort(); }, ctx.stallTimeout);
+    };
     const onAbort = () => xhr.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const cleanup = () => signal?.removeEventListener('abort', onAbort);
-    if (onUploadProgress) {
-      xhr.upload.onprogress = (e) => onUploadProgress(e.loaded, e.lengthComputable ? e.total : 0);
-    }
+    const cleanup = () => { clearTimeout(stallTimer); signal?.removeEventListener('abort', onAbort); };
+    xhr.upload.onprogress = (e) => {
+      touch();
+      onUploadProgress?.(e.loaded, e.lengthComputable ? e.total : 0);
+    };
+    xhr.upload.onloadend = touch; // the body is sent: the answer must come within the timeout too
+    xhr.onreadystatechange = touch;
     xhr.onload = () => {
       cleanup();
       if (xhr.status >= 200 && xhr.status < 300) { resolve(xhr); return; }
       const s3 = parseS3Error(xhr.responseText);
       const what = s3.code ? `${s3.code}${s3.message ? `: ${s3.message}` : ''}` : `HTTP ${xhr.status}`;
       reject(new DirectUploadError(`The storage refused the upload (${what}).`, {
-        code: 'upload_failed', status: xhr.status, problem: s3.code ? { storageCode: s3.code, storageMessage: s3.message } : undefined,
+        code: storageErrorCode(xhr.status, s3.code), status: xhr.status,
+        problem: s3.code ? { storageCode: s3.code, storageMessage: s3.message } : undefined,
       }));
     };
     xhr.onerror = () => { cleanup(); reject(new DirectUploadError('The upload to the storage failed (network error, or the bucket\'s CORS rule does not allow this page).', { code: 'network_error', status: 0 })); };
     xhr.ontimeout = () => { cleanup(); reject(new DirectUploadError('The upload to the storage timed out.', { code: 'network_error', status: 0 })); };
-    xhr.onabort = () => { cleanup(); reject(abortError(signal)); };
+    xhr.onabort = () => {
+      cleanup();
+      if (stalled && !signal?.aborted) {
+        reject(new DirectUploadError(`The storage stopped answering: no progress for ${ctx.stallTimeout / 1000} s (stallTimeout).`, { code: 'storage_stalled', status: 0 }));
+      } else {
+        reject(abortError(signal));
+      }
+    };
+    touch();
     xhr.send(body);
   });
+}
+
+/**
+ * This client's code for a refusal of S3: throttling (503 SlowDown from AWS and RGW's rate limits, any 503, 429) and
+ * lack of space (QuotaExceeded, 507) get codes of their own; the rest is `upload_failed` (the S3 code is in `.problem`).
+ */
+function storageErrorCode(status, s3Code) {
+  if (['SlowDown', 'ServiceUnavailable', 'TooManyRequests', 'RequestLimitExceeded'].includes(s3Code)) return 'storage_throttled';
+  if (['QuotaExceeded', 'InsufficientCapacity', 'InsufficientStorage'].includes(s3Code)) return 'storage_full';
+  if (status === 503 || status === 429) return 'storage_throttled';
+  if (status === 507) return 'storage_full';
+  return 'upload_failed';
 }
 
 function parseS3Error(text) {
@@ -440,7 +536,7 @@ function parseS3Error(text) {
 
 function isRetryable(e) {
   if (!(e instanceof DirectUploadError)) return false;
-  if (e.code === 'aborted' || e.code === 'etag_not_exposed') return false;
+  if (e.code === 'aborted' || e.code === 'etag_not_exposed' || e.code === 'storage_full' || e.code === 'invalid_grant') return false;
   const s = e.status;
   return s === 0 || s === 403 || s === 408 || s === 429 || s >= 500;
 }
@@ -481,4 +577,70 @@ function abortError(signal, cause) {
 
 function throwIfAborted(signal) {
   if (signal?.aborted) throw abortError(signal);
+}
+
+// ------------------------------------------------------------------------------------------ MD5 (RFC 1321)
+// A small MD5 for Content-MD5 (S3's integrity check; not a security primitive). Written for this module, MIT licence;
+// checked against RFC 1321's test suite and node:crypto on random data (tests/DirectUpload.BrowserTests).
+
+const MD5_K = new Int32Array(64).map((_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 4294967296) | 0);
+const MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
+
+function md5Block(st, x, o) {
+  let a = st[0]; let b = st[1]; let c = st[2]; let d = st[3];
+  let t;
+  for (let i = 0; i < 16; i++) {
+    t = (a + ((b & c) | (~b & d)) + MD5_K[i] + x[o + i]) | 0;
+    a = d; d = c; c = b; b = (b + ((t << MD5_S[i & 3]) | (t >>> (32 - MD5_S[i & 3])))) | 0;
+  }
+  for (let i = 16; i < 32; i++) {
+    t = (a + ((d & b) | (~d & c)) + MD5_K[i] + x[o + ((5 * i + 1) & 15)]) | 0;
+    a = d; d = c; c = b; b = (b + ((t << MD5_S[4 + (i & 3)]) | (t >>> (32 - MD5_S[4 + (i & 3)])))) | 0;
+  }
+  for (let i = 32; i < 48; i++) {
+    t = (a + (b ^ c ^ d) + MD5_K[i] + x[o + ((3 * i + 5) & 15)]) | 0;
+    a = d; d = c; c = b; b = (b + ((t << MD5_S[8 + (i & 3)]) | (t >>> (32 - MD5_S[8 + (i & 3)])))) | 0;
+  }
+  for (let i = 48; i < 64; i++) {
+    t = (a + (c ^ (b | ~d)) + MD5_K[i] + x[o + ((7 * i) & 15)]) | 0;
+    a = d; d = c; c = b; b = (b + ((t << MD5_S[12 + (i & 3)]) | (t >>> (32 - MD5_S[12 + (i & 3)])))) | 0;
+  }
+  st[0] = (st[0] + a) | 0; st[1] = (st[1] + b) | 0; st[2] = (st[2] + c) | 0; st[3] = (st[3] + d) | 0;
+}
+
+/**
+ * The MD5 digest (16 bytes) of some bytes.
+ * @param {Uint8Array} bytes
+ * @returns {Uint8Array}
+ */
+export function md5Digest(bytes) {
+  const st = new Int32Array([0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476]);
+  const whole = bytes.length - (bytes.length % 64);
+  // the blocks as little-endian 32-bit words (every browser is little-endian); copied when not 4-byte aligned
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice(0, whole);
+  const words = new Int32Array(aligned.buffer, aligned.byteOffset, whole / 4);
+  for (let o = 0; o < words.length; o += 16) md5Block(st, words, o);
+  // the tail, 0x80, zeros, and the length in bits (64-bit little-endian)
+  const rest = bytes.length - whole;
+  const tail = new Uint8Array(rest < 56 ? 64 : 128);
+  tail.set(bytes.subarray(whole));
+  tail[rest] = 0x80;
+  const view = new DataView(tail.buffer);
+  view.setUint32(tail.length - 8, (bytes.length * 8) >>> 0, true);
+  view.setUint32(tail.length - 4, Math.floor(bytes.length / 0x20000000), true);
+  const tailWords = new Int32Array(tail.buffer);
+  for (let o = 0; o < tailWords.length; o += 16) md5Block(st, tailWords, o);
+  return new Uint8Array(st.buffer.slice(0));
+}
+
+function hex(bytes) {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+function base64(bytes) {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
 }

@@ -20,8 +20,8 @@ internal sealed partial class ClientJsonContext : JsonSerializerContext;
 /// <summary>The body of a confirmation: <c>{token}</c>.</summary>
 internal sealed record TokenBody(string Token);
 
-/// <summary>The body of a part-signing call: <c>{token, partNumbers}</c>.</summary>
-internal sealed record SignPartsBody(string Token, IReadOnlyList<int> PartNumbers);
+/// <summary>The body of a part-signing call: <c>{token, partNumbers, contentMd5?: {"1": base64}}</c>.</summary>
+internal sealed record SignPartsBody(string Token, IReadOnlyList<int> PartNumbers, IReadOnlyDictionary<string, string>? ContentMd5 = null);
 
 /// <summary>The answer of a part-signing call: <c>{parts:[{partNumber, url, headers, size}]}</c>.</summary>
 internal sealed record SignedPartsResponse(IReadOnlyList<MultipartPartGrant>? Parts);

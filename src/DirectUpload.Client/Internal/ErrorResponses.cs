@@ -62,13 +62,26 @@ internal static class ErrorResponses
         }
 
         code = string.IsNullOrWhiteSpace(code) ? StatusName(status) : code.Trim();
-        return new DirectUploadClientException(
-            DirectUploadErrorCodes.StorageErrorPrefix + code,
-            status,
-            "The store refused the request.",
-            message)
+        var (clientCode, title) = Classify(status, code);
+
+        // A code of the client's own keeps the store's code in the detail.
+        var detail = clientCode == DirectUploadErrorCodes.StorageErrorPrefix + code ? message : message is null ? code : $"{code}: {message}";
+        return new DirectUploadClientException(clientCode, status, title, detail)
         { RetryAfter = RetryAfter(response) };
     }
+
+    /// <summary>
+    /// The client's code of a store's refusal: throttling (<c>503 SlowDown</c> from AWS and RGW's rate limits, any 503, 429)
+    /// and lack of space (<c>QuotaExceeded</c>, <c>507</c>) get codes of their own; the rest <c>storage_error:{S3 code}</c>.
+    /// </summary>
+    internal static (string Code, string Title) Classify(HttpStatusCode status, string s3Code) => s3Code switch
+    {
+        "SlowDown" or "ServiceUnavailable" or "TooManyRequests" or "RequestLimitExceeded" => (DirectUploadErrorCodes.StorageThrottled, "The store asked to slow down."),
+        "QuotaExceeded" or "InsufficientCapacity" or "InsufficientStorage" => (DirectUploadErrorCodes.StorageFull, "The store has no room for the upload."),
+        _ when status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests => (DirectUploadErrorCodes.StorageThrottled, "The store asked to slow down."),
+        _ when status is HttpStatusCode.InsufficientStorage => (DirectUploadErrorCodes.StorageFull, "The store has no room for the upload."),
+        _ => (DirectUploadErrorCodes.StorageErrorPrefix + s3Code, "The store refused the request."),
+    };
 
     internal static (string? Code, string? Message) ParseS3Error(string body)
     {

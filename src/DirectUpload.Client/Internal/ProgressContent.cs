@@ -21,6 +21,9 @@ internal sealed class ProgressContent : HttpContent
         Headers.ContentLength = body.Length;
     }
 
+    /// <summary>Gets or sets the stall timeout of the request, touched each time a chunk has been written.</summary>
+    public StallWatch? Watch { get; set; }
+
     /// <summary>Gets the failure of reading the content itself (not of the network); such a failure is not retried.</summary>
     public Exception? SourceFailure { get; private set; }
 
@@ -39,6 +42,7 @@ internal sealed class ProgressContent : HttpContent
                 var read = await ReadAsync(written, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
                 await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 written += read;
+                Watch?.Touch();
                 _onWritten?.Invoke(written);
             }
         }

@@ -46,6 +46,8 @@ internal sealed class RetryPolicy
 
     public static bool IsTransient(Exception exception) => exception switch
     {
+        DirectUploadClientException { Code: DirectUploadErrorCodes.StorageFull } => false,
+        DirectUploadClientException { Code: DirectUploadErrorCodes.StorageStalled } => true,
         DirectUploadClientException { StatusCode: { } status } e =>
             (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
             || e.Code == DirectUploadErrorCodes.StorageErrorPrefix + "RequestTimeout",

@@ -69,7 +69,11 @@ internal abstract class UploadSource : IDisposable
         ValueTask.FromResult(new PartBody(this, offset, length));
 
     /// <summary>Computes the base64 MD5 of the whole content (the <c>Content-MD5</c> value).</summary>
-    public async Task<string> ComputeMd5Async(CancellationToken cancellationToken)
+    public Task<string> ComputeMd5Async(CancellationToken cancellationToken) => ComputeMd5Async(ReadAtAsync, Length, cancellationToken);
+
+    /// <summary>Computes the base64 MD5 of <paramref name="length"/> bytes read with <paramref name="readAt"/>.</summary>
+    internal static async Task<string> ComputeMd5Async(
+        Func<long, Memory<byte>, CancellationToken, ValueTask<int>> readAt, long length, CancellationToken cancellationToken)
     {
 #pragma warning disable CA5351 // Content-MD5 is S3's integrity check, not a security primitive.
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -78,13 +82,13 @@ internal abstract class UploadSource : IDisposable
         try
         {
             long position = 0;
-            while (position < Length)
+            while (position < length)
             {
-                var want = (int)Math.Min(buffer.Length, Length - position);
-                var read = await ReadAtAsync(position, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+                var want = (int)Math.Min(buffer.Length, length - position);
+                var read = await readAt(position, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    throw new EndOfStreamException($"The content ended after {position} of {Length} bytes.");
+                    throw new EndOfStreamException($"The content ended after {position} of {length} bytes.");
                 }
 
                 md5.AppendData(buffer, 0, read);
@@ -248,6 +252,12 @@ internal sealed class PartBody : IDisposable
     public long Length { get; }
 
     public bool CanReread => _buffer is not null || _source!.CanReread;
+
+    /// <summary>Computes the base64 MD5 of the body (its <c>Content-MD5</c>); the body can be sent afterwards.</summary>
+    public Task<string> ComputeMd5Async(CancellationToken cancellationToken) =>
+        _source is { CanReread: false }
+            ? throw new InvalidOperationException("A range of a stream read once cannot be hashed before it is sent.")
+            : UploadSource.ComputeMd5Async(ReadAsync, Length, cancellationToken);
 
     public ValueTask<int> ReadAsync(long position, Memory<byte> buffer, CancellationToken cancellationToken)
     {

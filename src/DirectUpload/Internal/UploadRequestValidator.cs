@@ -91,7 +91,8 @@ internal sealed class UploadRequestValidator
         }
 
         ValidateSize(name, profile, request.Size, singleRequest);
-        var md5 = ValidateMd5(name, profile, request.ContentMd5);
+        // a multipart upload's Content-MD5 requirement holds per part (signed into each part URL), not for the start
+        var md5 = singleRequest || request.ContentMd5 is not null ? ValidateMd5(name, profile, request.ContentMd5) : null;
         var owner = ValidateOwner(name, profile, request.OwnerId);
         var metadata = MergeMetadata(name, profile, request.Metadata);
 

@@ -14,12 +14,18 @@ public interface IMultipartUploadService
     /// <exception cref="UploadRejectedException">The request breaks a constraint of its profile, or the profile does not use multipart.</exception>
     Task<MultipartUploadStart> StartAsync(UploadRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Signs <c>PUT</c> URLs for some parts; each signs the part's exact Content-Length (and Content-MD5 when given).</summary>
+    /// <summary>
+    /// Signs <c>PUT</c> URLs for some parts; each signs the part's exact Content-Length (and Content-MD5 when given, which
+    /// a profile with <see cref="UploadProfileOptions.RequireContentMd5"/> requires for every part).
+    /// </summary>
     /// <param name="request">The token, caller and part numbers.</param>
     /// <param name="cancellationToken">A token to cancel the call.</param>
     /// <returns>One grant per requested part, in the order asked.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="UploadRejectedException">The token is invalid, expired, another owner's or another profile's, or a part number is out of range.</exception>
+    /// <exception cref="UploadRejectedException">
+    /// The token is invalid, expired, another owner's or another profile's, a part number is out of range, or a part lacks
+    /// the Content-MD5 its profile requires.
+    /// </exception>
     ValueTask<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(MultipartPartsRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the parts the store has received, to resume an interrupted upload.</summary>

@@ -66,6 +66,9 @@ public sealed class FakeUploadServer : HttpMessageHandler
     /// <summary>Gets or sets a hook run for every storage request before the fake handles it; a response it returns is answered instead.</summary>
     public Func<RecordedRequest, HttpResponseMessage?>? OnStorage { get; set; }
 
+    /// <summary>Gets or sets a hook that makes a storage request hang (never answer) until the client aborts it.</summary>
+    public Func<RecordedRequest, bool>? StallWhen { get; set; }
+
     /// <summary>Gets or sets how long each storage request takes (lets parallel parts overlap).</summary>
     public TimeSpan StorageDelay { get; set; }
 
@@ -167,6 +170,11 @@ public sealed class FakeUploadServer : HttpMessageHandler
             if (StorageDelay > TimeSpan.Zero)
             {
                 await Task.Delay(StorageDelay, cancellationToken);
+            }
+
+            if (StallWhen?.Invoke(recorded) == true)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             }
 
             if (OnStorage?.Invoke(recorded) is { } injected)
@@ -335,11 +343,17 @@ public sealed class FakeUploadServer : HttpMessageHandler
             }
 
             var generation = Interlocked.Increment(ref _signGeneration);
+            var headers = new JsonObject { ["Content-Length"] = upload.SizeOf(number).ToString(CultureInfo.InvariantCulture) };
+            if ((string?)json["contentMd5"]?[number.ToString(CultureInfo.InvariantCulture)] is { } md5)
+            {
+                headers["Content-MD5"] = md5;
+            }
+
             parts.Add(new JsonObject
             {
                 ["partNumber"] = number,
                 ["url"] = $"{StorageRoot}/{upload.EncodedKey}?partNumber={number}&uploadId={upload.UploadId}&X-Amz-Signature=sig{generation}",
-                ["headers"] = new JsonObject { ["Content-Length"] = upload.SizeOf(number).ToString(CultureInfo.InvariantCulture) },
+                ["headers"] = headers,
                 ["size"] = upload.SizeOf(number),
                 ["expiresAt"] = "2030-01-01T00:00:00+00:00",
             });
@@ -353,6 +367,11 @@ public sealed class FakeUploadServer : HttpMessageHandler
         if (!_uploads.TryGetValue(request.QueryValue("token") ?? string.Empty, out var upload))
         {
             return Problem(HttpStatusCode.BadRequest, "invalid_token");
+        }
+
+        if (upload.Completed)
+        {
+            return Problem(HttpStatusCode.NotFound, "object_not_found");
         }
 
         var parts = new JsonArray();
@@ -372,6 +391,13 @@ public sealed class FakeUploadServer : HttpMessageHandler
             return Problem(HttpStatusCode.BadRequest, "invalid_token");
         }
 
+        if (upload.Completed)
+        {
+            // idempotent, as the real host: the upload is gone, the object answers
+            var stored = Objects[Uri.UnescapeDataString(upload.EncodedKey)];
+            return JsonAnswer(new JsonObject { ["key"] = Uri.UnescapeDataString(upload.EncodedKey), ["size"] = stored.LongLength, ["etag"] = "\"multi-" + upload.PartCount + "\"" });
+        }
+
         var given = json["parts"]!.AsArray().Select(p => ((int)p!["partNumber"]!, (string)p["etag"]!)).ToList();
         if (given.Count != upload.PartCount
             || given.Select((p, i) => p.Item1 == i + 1 && upload.Parts.TryGetValue(p.Item1, out var d) && ETagOf(d) == p.Item2).Any(ok => !ok))
@@ -386,7 +412,7 @@ public sealed class FakeUploadServer : HttpMessageHandler
         }
 
         Objects[Uri.UnescapeDataString(upload.EncodedKey)] = data;
-        _uploads.TryRemove(upload.Token, out _);
+        upload.Completed = true;
         return JsonAnswer(new JsonObject { ["key"] = Uri.UnescapeDataString(upload.EncodedKey), ["size"] = data.LongLength, ["etag"] = "\"multi-" + upload.PartCount + "\"" });
     }
 
@@ -420,7 +446,7 @@ public sealed class FakeUploadServer : HttpMessageHandler
 
         if (request.PartNumber is { } number)
         {
-            var upload = _uploads.Values.SingleOrDefault(u => u.UploadId == request.QueryValue("uploadId"));
+            var upload = _uploads.Values.SingleOrDefault(u => u.UploadId == request.QueryValue("uploadId") && !u.Completed);
             if (upload is null)
             {
                 return S3Error(HttpStatusCode.NotFound, "NoSuchUpload");
@@ -429,6 +455,11 @@ public sealed class FakeUploadServer : HttpMessageHandler
             if (request.Body.LongLength != upload.SizeOf(number))
             {
                 return S3Error(HttpStatusCode.Forbidden, "SignatureDoesNotMatch");
+            }
+
+            if (request.Headers.TryGetValue("Content-MD5", out var md5) && md5 != Convert.ToBase64String(MD5.HashData(request.Body)))
+            {
+                return S3Error(HttpStatusCode.BadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.");
             }
 
             upload.Parts[number] = request.Body;
@@ -476,6 +507,8 @@ public sealed class FakeUploadServer : HttpMessageHandler
     private sealed class Upload(string uploadId, string encodedKey, long size, long partSize)
     {
         public string UploadId { get; } = uploadId;
+
+        public bool Completed { get; set; }
 
         public string EncodedKey { get; } = encodedKey;
 

@@ -10,7 +10,14 @@ const alertEl = $('large-error');
 const progressText = $('large-progress-text');
 let controller = null;
 
-input.addEventListener('change', () => { startButton.disabled = input.files.length === 0; });
+// ?stallTimeout=ms&retries=n override the client's defaults (30 s, 4), e.g. to see a stall quickly
+const query = new URLSearchParams(location.search);
+const numberParam = (name) => (query.has(name) && Number.isFinite(Number(query.get(name))) ? Number(query.get(name)) : undefined);
+
+input.addEventListener('change', () => {
+  startButton.disabled = input.files.length === 0;
+  startButton.textContent = 'Upload';
+});
 
 startButton.addEventListener('click', async () => {
   const file = input.files[0];
@@ -28,6 +35,8 @@ startButton.addEventListener('click', async () => {
       profile: 'large',
       multipartThreshold: 0, // always multipart on this page (the profile is multipart-only anyway)
       parallel: 4,
+      stallTimeout: numberParam('stallTimeout'),
+      retries: numberParam('retries'),
       signal: controller.signal,
       onProgress: progressReporter($('large-progress'), progressText),
     });
@@ -38,9 +47,13 @@ startButton.addEventListener('click', async () => {
     $('large-time').textContent = `${seconds.toFixed(1)} s · ${formatBytes(result.size / Math.max(seconds, 0.001))}/s`;
     $('large-result').hidden = false;
     progressText.textContent += ' · complete';
+    startButton.textContent = 'Upload';
     await loadRecent();
   } catch (error) {
     showError(alertEl, error);
+    // the parts S3 has are kept: the same file (even after a reload) continues from them
+    startButton.textContent = 'Resume';
+    alertEl.append(' The parts already stored are kept: press Resume (or pick the same file again later) to continue.');
   } finally {
     controller = null;
     cancelButton.disabled = true;

@@ -176,6 +176,12 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             }
         }
 
+        if (profile.RequireContentMd5 && numbers.FirstOrDefault(n => request.ContentMd5?.ContainsKey(n) != true) is var unhashed and > 0)
+        {
+            // the profile's Content-MD5 requirement holds for every part: the store then checks each part's bytes
+            throw Reject(request, UploadRejectionReason.ContentMd5Required, $"Profile '{ticket.Profile}' requires a Content-MD5 for every part; part {unhashed} has none.");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var credentials = await _s3.GetCredentialsAsync().ConfigureAwait(false);
         var endpoint = _s3.GetEndpoint(bucket);

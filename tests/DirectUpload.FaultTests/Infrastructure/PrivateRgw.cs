@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace DirectUpload.FaultTests.Infrastructure;
+
+/// <summary>The fault tests run one at a time on one private RGW: they kill and pause its radosgw.</summary>
+[CollectionDefinition(Name)]
+public sealed class PrivateRgwTests : ICollectionFixture<PrivateRgw>
+{
+    public const string Name = "Private Ceph RGW (killed and restarted by the tests)";
+}
+
+/// <summary>
+/// A Ceph RGW of this project's own, started with <c>eng/rgw/start-rgw.sh</c> on free loopback ports (never the test
+/// run's shared S3, which other test classes use at the same time), memstore so killing radosgw keeps the data (it lives
+/// in the OSD). Fault actions go through <c>eng/rgw/radosgw-ctl.sh</c>, which signals only this cluster's radosgw by PID.
+/// If RGW cannot start, every test FAILS with the reason.
+/// </summary>
+public sealed class PrivateRgw : IAsyncLifetime
+{
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(4);
+
+    public string RepoRoot { get; } = FindRepoRoot();
+
+    public string DataDir { get; private set; } = string.Empty;
+
+    public string Endpoint { get; private set; } = string.Empty;
+
+    public string AccessKey { get; private set; } = string.Empty;
+
+    public string SecretKey { get; private set; } = string.Empty;
+
+    public string Bucket { get; private set; } = string.Empty;
+
+    public AmazonS3Client S3 { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var (code, stdout, stderr) = await RunAsync("start-rgw.sh", [], new Dictionary<string, string>
+        {
+            ["RGW_PICK_PORTS"] = "1",
+            ["RGW_BUCKET"] = "fault-tests",
+            ["RGW_STORE_BYTES"] = (1536L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var exports = ParseExports(stdout);
+        if (exports.TryGetValue("RGW_DATA_DIR", out var dir))
+        {
+            DataDir = dir;
+        }
+
+        if (code != 0 || !exports.TryGetValue("RGW_ENDPOINT", out var endpoint))
+        {
+            await DisposeAsync();
+            throw new InvalidOperationException($"The fault tests' private RGW did not start (exit {code}); install Ceph with eng/rgw/install-rgw.sh. Log:\n{Tail(stderr)}");
+        }
+
+        Endpoint = endpoint;
+        AccessKey = exports["RGW_ACCESS_KEY"];
+        SecretKey = exports["RGW_SECRET_KEY"];
+        Bucket = exports["RGW_BUCKET"];
+        S3 = CreateS3Client();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAsync().GetAwaiter().GetResult();
+    }
+
+    public async Task DisposeAsync()
+    {
+        S3?.Dispose();
+        await StopAsync();
+    }
+
+    /// <summary>An SDK client for the store, as the host registers it.</summary>
+    public AmazonS3Client CreateS3Client() => new(
+        new BasicAWSCredentials(AccessKey, SecretKey),
+        new AmazonS3Config
+        {
+            ServiceURL = Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            Timeout = TimeSpan.FromSeconds(20),
+            MaxErrorRetry = 1,
+        });
+
+    /// <summary>Runs <c>eng/rgw/radosgw-ctl.sh</c>: kill, stop, start, restart, pause or resume this cluster's radosgw.</summary>
+    public async Task RadosgwAsync(string action)
+    {
+        var (code, _, stderr) = await RunAsync("radosgw-ctl.sh", [DataDir, action], []);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"radosgw-ctl.sh {action} failed (exit {code}):\n{Tail(stderr)}");
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        var dir = Interlocked.Exchange(ref _stopOnce, null) is null ? null : DataDir;
+        if (string.IsNullOrEmpty(dir))
+        {
+            return;
+        }
+
+        // a paused radosgw would ignore SIGTERM until resumed: stop-rgw.sh escalates to SIGKILL after 10 s anyway
+        await RunAsync("radosgw-ctl.sh", [dir, "resume"], []);
+        await RunAsync("stop-rgw.sh", [dir], []);
+    }
+
+    private object? _stopOnce = new();
+
+    private async Task<(int Code, string Stdout, string Stderr)> RunAsync(string script, string[] args, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoRoot,
+        };
+        start.ArgumentList.Add(Path.Combine(RepoRoot, "eng", "rgw", script));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in new[] { "RGW_DATA_DIR", "RGW_PORT", "RGW_MON_PORT", "RGW_KEEP_DATA", "RGW_OSD_STORE" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not run bash {script}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(ScriptTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Dictionary<string, string> ParseExports(string output)
+    {
+        var exports = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n'))
+        {
+            var text = line.Trim();
+            var eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (!text.StartsWith("export ", StringComparison.Ordinal) || eq < 0)
+            {
+                continue;
+            }
+
+            exports[text[7..eq]] = text[(eq + 1)..].Trim('\'');
+        }
+
+        return exports;
+    }
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Cannot find the repository root above {AppContext.BaseDirectory}.");
+    }
+}
