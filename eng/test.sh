@@ -14,6 +14,10 @@
 #   DIRECTUPLOAD_S3_ACCESS_KEY  DIRECTUPLOAD_S3_SECRET_KEY
 #   DIRECTUPLOAD_S3_BUCKET      bucket that exists, with a CORS rule for browsers (eng/rgw/cors.xml)
 #   DIRECTUPLOAD_S3_REGION      us-east-1
+#   DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY  DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY
+#                               the write-only identity that signs upload grants (RGW subuser
+#                               <uid>:uploader made by start-rgw.sh); required by the tests of
+#                               unsigned x-amz-* headers
 #   DIRECTUPLOAD_CHROMIUM       path of Debian's chromium, when installed (for browser tests)
 #   DIRECTUPLOAD_BROWSER_RESULTS_DIR  where the browser tests should write JUnit XML (*.xml)
 #                               so that their counts join the closing line
@@ -102,6 +106,8 @@ else
   export DIRECTUPLOAD_S3_ENDPOINT="$RGW_ENDPOINT"
   export DIRECTUPLOAD_S3_ACCESS_KEY="$RGW_ACCESS_KEY"
   export DIRECTUPLOAD_S3_SECRET_KEY="$RGW_SECRET_KEY"
+  export DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY="$RGW_UPLOAD_ACCESS_KEY"
+  export DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY="$RGW_UPLOAD_SECRET_KEY"
   export DIRECTUPLOAD_S3_BUCKET="$RGW_BUCKET"
   export DIRECTUPLOAD_S3_REGION="$RGW_REGION"
   say "RGW ready: $DIRECTUPLOAD_S3_ENDPOINT, bucket $DIRECTUPLOAD_S3_BUCKET, region $DIRECTUPLOAD_S3_REGION ($(tail -n1 "$LOG_DIR/rgw-start.log" | sed 's/^\[[^]]*\] //'))"

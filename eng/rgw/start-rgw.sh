@@ -20,6 +20,10 @@
 #   RGW_ACCESS_KEY     S3 access key                              (default DIRECTUPLOADTESTKEY0)
 #   RGW_SECRET_KEY     S3 secret key       (default directupload-test-secret-key-000000000000)
 #   RGW_UID            RGW user id                                (default directupload-test)
+#   RGW_UPLOAD_ACCESS_KEY  S3 access key of the write-only subuser RGW_UID:uploader, which
+#                      signs upload grants (default DIRECTUPLOADUPLOADKEY)
+#   RGW_UPLOAD_SECRET_KEY  its secret  (default directupload-upload-secret-key-0000000000)
+#                      Empty RGW_UPLOAD_ACCESS_KEY = no subuser.
 #   RGW_BUCKET         bucket created at start; empty = none      (default directupload-test)
 #   RGW_CORS=0         do not put a CORS configuration on the bucket (default: put it)
 #   RGW_CORS_ORIGINS   comma-separated allowed origins for the bucket CORS rule (default *);
@@ -48,6 +52,8 @@ RGW_STORE_BYTES="${RGW_STORE_BYTES:-2147483648}"
 RGW_ACCESS_KEY="${RGW_ACCESS_KEY:-DIRECTUPLOADTESTKEY0}"
 RGW_SECRET_KEY="${RGW_SECRET_KEY:-directupload-test-secret-key-000000000000}"
 RGW_UID="${RGW_UID:-directupload-test}"
+RGW_UPLOAD_ACCESS_KEY="${RGW_UPLOAD_ACCESS_KEY-DIRECTUPLOADUPLOADKEY}"
+RGW_UPLOAD_SECRET_KEY="${RGW_UPLOAD_SECRET_KEY:-directupload-upload-secret-key-0000000000}"
 RGW_BUCKET="${RGW_BUCKET-directupload-test}"
 RGW_CORS="${RGW_CORS:-1}"
 RGW_CORS_ORIGINS="${RGW_CORS_ORIGINS:-*}"
@@ -252,6 +258,18 @@ radosgw-admin user create --uid="$RGW_UID" --display-name="DirectUpload integrat
   || { cat "$D/log/user-create.out" >&2; die "radosgw-admin user create failed"; }
 log "user $RGW_UID created"
 
+# The identity upload grants are signed with: a subuser that may write but not read. Its objects
+# belong to $RGW_UID, and RGW checks a copy source against the *requester's* read permission, so
+# an unsigned x-amz-copy-source on a presigned PUT or part URL is refused (403 AccessDenied)
+# instead of copying someone else's object (measured on RGW 16.2; see NOTES.md).
+if [ -n "$RGW_UPLOAD_ACCESS_KEY" ]; then
+  radosgw-admin subuser create --uid="$RGW_UID" --subuser="$RGW_UID:uploader" --access=write \
+    --key-type=s3 --access-key="$RGW_UPLOAD_ACCESS_KEY" --secret="$RGW_UPLOAD_SECRET_KEY" \
+    >"$D/log/subuser-create.out" 2>&1 \
+    || { cat "$D/log/subuser-create.out" >&2; die "radosgw-admin subuser create failed"; }
+  log "write-only subuser $RGW_UID:uploader created (signs upload grants)"
+fi
+
 s3() {  # s3 METHOD PATH [curl args...] — SigV4 header auth via curl
   local m="$1" p="$2"; shift 2
   curl -sS --max-time 10 -X "$m" --aws-sigv4 "aws:amz:us-east-1:s3" \
@@ -334,6 +352,8 @@ export RGW_PORT='$RGW_PORT'
 export RGW_MON_PORT='$RGW_MON_PORT'
 export RGW_ACCESS_KEY='$RGW_ACCESS_KEY'
 export RGW_SECRET_KEY='$RGW_SECRET_KEY'
+export RGW_UPLOAD_ACCESS_KEY='$RGW_UPLOAD_ACCESS_KEY'
+export RGW_UPLOAD_SECRET_KEY='$RGW_UPLOAD_SECRET_KEY'
 export RGW_BUCKET='$RGW_BUCKET'
 export RGW_REGION='us-east-1'
 EOF

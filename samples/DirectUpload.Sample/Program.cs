@@ -27,19 +27,16 @@ builder.WebHost.UseStaticWebAssets();
 var s3 = S3Settings.Load(builder.Configuration);
 builder.Services.AddSingleton(s3);
 builder.Services.AddSingleton<IAmazonS3>(_ => s3.CreateClient());
+builder.Services.AddSampleUploadSigning(s3); // grants signed by a write-only identity when configured (README: unsigned x-amz-* headers)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 2. DirectUpload: the token key and the three upload profiles
 // ════════════════════════════════════════════════════════════════════════════════════════════════
-// The key that signs grant tokens. appsettings.Development.json holds a DEMO key; anywhere else it must come from a
-// secret store (environment variable DirectUpload__TokenSigningKey, user secrets, Key Vault…): `openssl rand -base64 32`.
-var tokenSigningKey = builder.Configuration["DirectUpload:TokenSigningKey"];
-if (string.IsNullOrWhiteSpace(tokenSigningKey))
-{
-    throw new InvalidOperationException(
-        "DirectUpload:TokenSigningKey is not set. Outside Development, supply it from a secret, e.g. " +
-        "DirectUpload__TokenSigningKey=\"$(openssl rand -base64 32)\" in the environment.");
-}
+// The key that signs grant tokens, from a secret store (environment variable DirectUpload__TokenSigningKey, user
+// secrets, Key Vault…: `openssl rand -base64 32`). None is in source control; in Development without one, a random
+// per-process key (SampleSecurity.cs); anywhere else the app refuses to start.
+var tokenSigningKey = builder.GetTokenSigningKey(out var generatedTokenKey);
+builder.Services.AddSampleRateLimiting(builder.Configuration);
 
 const long MiB = 1024 * 1024;
 builder.Services
@@ -123,6 +120,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 var app = builder.Build();
 SampleLog.S3Store(app.Logger, s3.Describe());
 SampleLog.Catalog(app.Logger, catalog.DataSource);
+if (generatedTokenKey)
+{
+    SampleLog.GeneratedTokenKey(app.Logger);
+}
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 6. Pages: static HTML + the browser client /_content/DirectUpload.AspNetCore/directupload.js (src/directupload-js)
@@ -148,12 +149,14 @@ if (Directory.Exists(uppyDist))
 }
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 7. DirectUpload's endpoints: POST /uploads/{profile}, …/complete, …/multipart[/parts|/complete], …/download
 // ════════════════════════════════════════════════════════════════════════════════════════════════
-app.MapDirectUploads("/uploads");
-app.MapUppyDemo(); // Uppy's Companion S3 routes for /uppy.html: /uppy/videos/s3/… (UppyDemo.cs)
+// rate-limited per user (or client address): the grant and multipart endpoints are open to anonymous callers here
+app.MapDirectUploads("/uploads").RequireRateLimiting(SampleSecurity.UploadsRateLimitPolicy);
+app.MapUppyDemo(); // Uppy's Companion S3 routes for /uppy-multipart.html: /uppy/videos/s3/… (UppyDemo.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 8. The sample's own API: sign-in, the album, the catalog

@@ -30,6 +30,15 @@ public sealed class S3Settings
     /// <summary>The secret key. Never put it in appsettings.json of a real deployment: use a secret store.</summary>
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// The access key of a write-only identity that signs upload grants (on Ceph RGW the subuser <c>{uid}:uploader</c> that
+    /// eng/rgw/start-rgw.sh creates); empty signs grants with <see cref="AccessKey"/>. See the README, "Unsigned x-amz-* headers".
+    /// </summary>
+    public string? UploadAccessKey { get; set; }
+
+    /// <summary>The secret key of <see cref="UploadAccessKey"/>.</summary>
+    public string? UploadSecretKey { get; set; }
+
     /// <summary>Path-style addressing (<c>http://host/bucket/key</c>); the default for a <see cref="ServiceUrl"/>.</summary>
     public bool? ForcePathStyle { get; set; }
 
@@ -45,6 +54,8 @@ public sealed class S3Settings
             settings.ServiceUrl = endpoint.Trim();
             settings.AccessKey = configuration["DIRECTUPLOAD_S3_ACCESS_KEY"];
             settings.SecretKey = configuration["DIRECTUPLOAD_S3_SECRET_KEY"];
+            settings.UploadAccessKey = configuration["DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY"];
+            settings.UploadSecretKey = configuration["DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY"];
             settings.Bucket = configuration["DIRECTUPLOAD_S3_BUCKET"];
             settings.Region = configuration["DIRECTUPLOAD_S3_REGION"] is { Length: > 0 } region ? region : "us-east-1";
             settings.ForcePathStyle = true;
@@ -65,7 +76,13 @@ public sealed class S3Settings
         return settings;
     }
 
-    public AmazonS3Client CreateClient()
+    public AmazonS3Client CreateClient() => CreateClient(AccessKey, SecretKey);
+
+    /// <summary>A client of the write-only upload identity, or null when none is configured.</summary>
+    public AmazonS3Client? CreateUploadSigningClient() =>
+        string.IsNullOrEmpty(UploadAccessKey) ? null : CreateClient(UploadAccessKey, UploadSecretKey);
+
+    private AmazonS3Client CreateClient(string? accessKey, string? secretKey)
     {
         var config = new AmazonS3Config
         {
@@ -86,9 +103,9 @@ public sealed class S3Settings
             config.ForcePathStyle = ForcePathStyle ?? false;
         }
 
-        return string.IsNullOrEmpty(AccessKey)
+        return string.IsNullOrEmpty(accessKey)
             ? new AmazonS3Client(config)
-            : new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
+            : new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
     }
 
     public string Describe() =>

@@ -11,4 +11,8 @@ internal static partial class SampleLog
 
     [LoggerMessage(3, LogLevel.Information, "Catalogued a {Profile} upload of {Size} bytes ({ContentType})")]
     public static partial void Catalogued(ILogger logger, string profile, long size, string contentType);
+
+    [LoggerMessage(4, LogLevel.Warning, "DirectUpload:TokenSigningKey is not set: using a random key generated for this process (Development only). " +
+        "Tokens die with the process: after a restart, pending confirmations and multipart uploads are refused. Set the key to keep them.")]
+    public static partial void GeneratedTokenKey(ILogger logger);
 }

@@ -32,6 +32,17 @@ public class DirectUploadOptions
     /// <value>The service key. The default value is <see langword="null"/>.</value>
     public string? S3ClientServiceKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets the DI service key of a second <c>IAmazonS3</c> whose credentials sign what clients write with: PUT and
+    /// POST grants and multipart part URLs. Give it a least-privilege identity that may write objects but not read them
+    /// (on Ceph RGW a subuser with <c>--access=write</c>), so a grant holder who adds an unsigned
+    /// <c>x-amz-copy-source</c> header cannot copy another user's object into their key. Confirmation, downloads,
+    /// deletes and the multipart calls still use the main client (<see cref="S3ClientServiceKey"/>).
+    /// <see langword="null"/> signs uploads with the main client's credentials.
+    /// </summary>
+    /// <value>The service key. The default value is <see langword="null"/>.</value>
+    public string? UploadSigningClientServiceKey { get; set; }
+
     /// <summary>Gets the upload profiles by name (case-insensitive).</summary>
     /// <value>The profiles. The default value is an empty dictionary.</value>
     public IDictionary<string, UploadProfileOptions> Profiles { get; } =

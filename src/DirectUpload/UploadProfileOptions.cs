@@ -97,6 +97,38 @@ public class UploadProfileOptions
     /// <value>The storage class. The default value is <see langword="null"/> (the bucket's default).</value>
     public string? StorageClass { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a grant may only create its key, never replace an object already stored
+    /// there. PUT grants then sign <c>If-None-Match: *</c>, so the store itself refuses a replayed grant
+    /// (<c>412 PreconditionFailed</c>, on AWS S3 and on Ceph RGW); multipart completion checks that the key is still free
+    /// and asks the store to complete only then (<c>If-None-Match: *</c>, which AWS enforces and RGW 16.2 ignores);
+    /// POST grants cannot carry it (neither AWS nor RGW offers a conditional POST), so a POST grant stays replayable until it
+    /// expires: keep its <see cref="Expiry"/> short, or use PUT where replays matter (see docs/security.md).
+    /// </summary>
+    /// <value><see langword="true"/> to make grants single-use. The default value is <see langword="true"/>.</value>
+    public bool PreventOverwrite { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the canned ACL signed into PUT grants as <c>x-amz-acl</c>: <c>bucket-owner-full-control</c>,
+    /// <c>private</c>, or <see langword="null"/> to sign none. A signed ACL means no other ACL can be sent with the grant:
+    /// the store refuses another <c>x-amz-acl</c> value (signature mismatch) and any <c>x-amz-grant-*</c> header
+    /// (a canned ACL and grant headers together are an invalid request). This matters on Ceph RGW, which applies unsigned
+    /// ACL headers of a presigned PUT; AWS S3 refuses unsigned <c>x-amz-*</c> headers anyway. <c>bucket-owner-full-control</c>
+    /// is also accepted by AWS buckets whose ACLs are disabled (the AWS default), where <c>private</c> is refused.
+    /// </summary>
+    /// <value>The canned ACL. The default value is <c>bucket-owner-full-control</c>.</value>
+    public string? ObjectAcl { get; set; } = "bucket-owner-full-control";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether PUT grants sign <c>x-amz-tagging</c> and <c>x-amz-website-redirect-location</c>
+    /// with empty values, so a grant holder cannot tag the object or turn it into a website redirect (the store refuses any
+    /// other value with a signature mismatch). The client sends both headers empty, exactly as the grant lists them.
+    /// Needed on Ceph RGW, which honours these unsigned headers on presigned PUTs; turn it off only for a store or client
+    /// that cannot send empty headers.
+    /// </summary>
+    /// <value><see langword="true"/> to seal the headers. The default value is <see langword="true"/>.</value>
+    public bool SealObjectHeaders { get; set; } = true;
+
     /// <summary>Gets or sets the <c>Cache-Control</c> stored with each object.</summary>
     /// <value>The header value. The default value is <see langword="null"/>.</value>
     public string? CacheControl { get; set; }
@@ -119,6 +151,13 @@ public class UploadProfileOptions
     /// </summary>
     /// <value>The lifetime. The default value is one day.</value>
     public TimeSpan MultipartLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Gets or sets the most part URLs one call may ask for. Clients sign parts just in time in small batches, so a
+    /// low cap costs them nothing and bounds the work (and response size) one request can cause. From 1 to 1000.
+    /// </summary>
+    /// <value>The cap. The default value is 100.</value>
+    public int MaxPartUrlsPerRequest { get; set; } = 100;
 
     /// <summary>
     /// Gets or sets how long after a single-request grant expires its token can still confirm the upload

@@ -31,6 +31,8 @@ public static class UploadRejectionCodes
         UploadRejectionReason.Forbidden => "forbidden",
         UploadRejectionReason.InvalidParts => "invalid_parts",
         UploadRejectionReason.ChecksumMismatch => "checksum_mismatch",
+        UploadRejectionReason.MetadataMismatch => "metadata_mismatch",
+        UploadRejectionReason.ObjectExists => "object_exists",
         _ => "rejected",
     };
 }

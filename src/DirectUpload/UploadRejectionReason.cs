@@ -71,4 +71,13 @@ public enum UploadRejectionReason
 
     /// <summary>The uploaded object's content does not match the Content-MD5 it was granted for.</summary>
     ChecksumMismatch = 23,
+
+    /// <summary>
+    /// The stored object carries metadata or headers its grant did not give it (extra or missing <c>x-amz-meta-*</c>,
+    /// <c>Content-Encoding</c>, <c>Content-Disposition</c>, <c>Cache-Control</c>, <c>Content-Language</c>, encryption, storage class, tags).
+    /// </summary>
+    MetadataMismatch = 24,
+
+    /// <summary>An object already exists under the key, and the profile's grants may only create it (<see cref="UploadProfileOptions.PreventOverwrite"/>).</summary>
+    ObjectExists = 25,
 }

@@ -283,7 +283,7 @@ async function uploadMultipart(ctx) {
   const pctx = { ...ctx, signal: controller.signal };
 
   // Part URLs are signed just in time, in batches (POST …/multipart/parts), and again when about to expire.
-  const batchSize = Math.min(1000, Math.max(ctx.parallel * 4, 16));
+  const batchSize = Math.min(100, Math.max(ctx.parallel * 4, 16));
   const signed = new Map(); // part number → {url, headers, expiresAt (ms)}
   const signing = new Map(); // part number → promise of the batch that signs it
   let nextToSign = 0; // index into todo of the next part nobody asked to sign yet

@@ -34,6 +34,10 @@ public sealed class GrantEndpointTests : IDisposable
         {
             ["Content-Type"] = "image/jpeg",
             ["Content-Length"] = "1234",
+            ["If-None-Match"] = "*",
+            ["x-amz-acl"] = "bucket-owner-full-control",
+            ["x-amz-tagging"] = string.Empty,
+            ["x-amz-website-redirect-location"] = string.Empty,
         });
         grant.GetProperty("fields").EnumerateObject().Should().BeEmpty();
         grant.GetProperty("expiresAt").GetDateTimeOffset().Should().Be(DirectUploadApp.Start.AddMinutes(15));

@@ -262,7 +262,7 @@ public sealed class MultipartEndpointTests : IDisposable
         var (key, token) = await StartAsync();
         SetupStoredParts();
         _app.S3.SetupComplete("\"final-3\"");
-        _app.S3.SetupHead(key, Total, "video/mp4", "\"final-3\"");
+        _app.S3.SetupHeadAfterComplete(key, Total, "video/mp4", "\"final-3\"");
 
         var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart/complete", new
         {
@@ -278,11 +278,43 @@ public sealed class MultipartEndpointTests : IDisposable
             s => s.CompleteMultipartUploadAsync(
                 It.Is<CompleteMultipartUploadRequest>(r => r.Key == key && r.UploadId == UploadId
                     && r.PartETags.Select(p => p.PartNumber).SequenceEqual(new int?[] { 1, 2, 3 })
-                    && r.PartETags.All(p => p.ETag.StartsWith('"'))),
+                    && r.PartETags.All(p => p.ETag.StartsWith('"'))
+                    && r.IfNoneMatch == "*"),
                 It.IsAny<CancellationToken>()),
             Times.Once());
-        _app.S3.VerifyHead(key, Times.Once());
+        _app.S3.VerifyHead(key, Times.Exactly(2)); // the key is free before completing; the object after
         _app.Completed.Calls.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Key = key, Size = Total, OwnerId = "alice", Profile = "videos" });
+    }
+
+    [Fact]
+    public async Task Complete_over_an_object_already_stored_under_the_key_is_409_object_exists_and_nothing_is_replaced_or_deleted()
+    {
+        var (key, token) = await StartAsync();
+        SetupStoredParts();
+        _app.S3.SetupHead(key, 999, "text/html");
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart/complete", new { token, parts = Parts("e1", "e2", "e3") });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict, "object_exists");
+        _app.S3.Verify(s => s.CompleteMultipartUploadAsync(It.IsAny<CompleteMultipartUploadRequest>(), It.IsAny<CancellationToken>()), Times.Never());
+        _app.S3.VerifyDelete(key, Times.Never());
+        _app.Completed.Calls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Complete_refused_by_the_store_as_a_precondition_is_409_object_exists()
+    {
+        // AWS enforces If-None-Match: * on CompleteMultipartUpload (an object written between the check and the completion)
+        var (key, token) = await StartAsync();
+        SetupStoredParts();
+        _app.S3.SetupHeadThrows(S3Replies.NotFound());
+        _app.S3.Setup(s => s.CompleteMultipartUploadAsync(It.IsAny<CompleteMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonS3Exception("At least one of the pre-conditions you specified did not hold", Amazon.Runtime.ErrorType.Sender, "PreconditionFailed", S3Replies.RequestId, HttpStatusCode.PreconditionFailed));
+
+        var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart/complete", new { token, parts = Parts("e1", "e2", "e3") });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict, "object_exists");
+        _app.S3.VerifyDelete(key, Times.Never());
     }
 
     [Fact]
@@ -357,7 +389,7 @@ public sealed class MultipartEndpointTests : IDisposable
         var (key, token) = await StartAsync();
         SetupStoredParts();
         _app.S3.SetupComplete("\"final-3\"");
-        _app.S3.SetupHead(key, Total + 1, "video/mp4");
+        _app.S3.SetupHeadAfterComplete(key, Total + 1, "video/mp4");
         _app.S3.SetupDelete();
 
         var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart/complete", new { token, parts = Parts("e1", "e2", "e3") });
@@ -383,6 +415,7 @@ public sealed class MultipartEndpointTests : IDisposable
     {
         var (_, token) = await StartAsync();
         SetupStoredParts();
+        _app.S3.SetupHeadThrows(S3Replies.NotFound());
         _app.S3.Setup(s => s.CompleteMultipartUploadAsync(It.IsAny<CompleteMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(S3Replies.InternalError());
 

@@ -19,7 +19,17 @@ public class WireTests
         {
             Method = "PUT",
             Url = $"http://127.0.0.1:{port}{pathAndQuery}",
-            Headers = new Dictionary<string, string> { ["Content-Type"] = "text/plain", ["Content-Length"] = "5", ["x-amz-meta-k"] = "v" },
+            Headers = new Dictionary<string, string>
+            {
+                ["Content-Type"] = "text/plain",
+                ["Content-Length"] = "5",
+                ["x-amz-meta-k"] = "v",
+                // issue 8: single-use, canned ACL and the sealed (signed empty) headers must reach the store as granted
+                ["If-None-Match"] = "*",
+                ["x-amz-acl"] = "bucket-owner-full-control",
+                ["x-amz-tagging"] = string.Empty,
+                ["x-amz-website-redirect-location"] = string.Empty,
+            },
             Key = "a b+cé~/(x).txt",
             Token = "t",
         };
@@ -33,6 +43,8 @@ public class WireTests
         var lines = head.Split("\r\n");
         lines[0].Should().Be($"PUT {pathAndQuery} HTTP/1.1");
         lines.Should().Contain("Content-Type: text/plain").And.Contain("Content-Length: 5").And.Contain("x-amz-meta-k: v");
+        lines.Should().Contain("If-None-Match: *").And.Contain("x-amz-acl: bucket-owner-full-control");
+        lines.Should().Contain(l => l.TrimEnd() == "x-amz-tagging:").And.Contain(l => l.TrimEnd() == "x-amz-website-redirect-location:");
         lines.Should().NotContain(l => l.StartsWith("Authorization", StringComparison.OrdinalIgnoreCase));
         lines.Should().NotContain(l => l.StartsWith("Transfer-Encoding", StringComparison.OrdinalIgnoreCase));
         body.Should().Be("hello");

@@ -91,13 +91,13 @@ public sealed class FollowTheGrantTests
     [Theory]
     [InlineData("put")]
     [InlineData("post")]
-    public async Task Grants_can_be_replayed_until_they_expire(string profile)
+    public async Task Put_grants_are_single_use_and_post_grants_replay_until_they_expire(string profile)
     {
-        // Not a refusal: S3 (AWS and RGW alike) accepts a presigned request as often as it is sent before it expires, so a
-        // holder can overwrite the object with other bytes that meet the same constraints. One-shot use has to come from
-        // the application (confirm once, then treat the key as final); see docs/security.md.
+        // PUT grants sign If-None-Match: * (PreventOverwrite, on by default), so the store refuses a replay: 412. A POST
+        // policy cannot carry a condition on the key's existence (neither AWS nor RGW has one), so a POST grant is accepted
+        // as often as it is sent before it expires; see docs/security.md ("Replays").
         var first = TestData.Bytes(100);
-        var second = TestData.Bytes(100);
+        var second = TestData.Bytes(100).Reverse().ToArray();
         var grant = await _issuer.IssueAsync(new UploadRequest
         {
             Profile = profile,
@@ -108,8 +108,17 @@ public sealed class FollowTheGrantTests
         });
 
         (await _s3.Follower.FollowAsync(grant, first)).StatusCode.Should().BeOneOf(200, 204);
-        (await _s3.Follower.FollowAsync(grant, second)).StatusCode.Should().BeOneOf(200, 204);
-        await _s3.ShouldHoldAsync(grant.Key, second, "application/pdf");
+        var replay = await _s3.Follower.FollowAsync(grant, second);
+        if (profile == "put")
+        {
+            replay.ShouldBeRefused([412], "PreconditionFailed");
+            await _s3.ShouldHoldAsync(grant.Key, first, "application/pdf");
+        }
+        else
+        {
+            replay.StatusCode.Should().BeOneOf(200, 204);
+            await _s3.ShouldHoldAsync(grant.Key, second, "application/pdf");
+        }
     }
 
     private static void Configure(UploadProfileOptions p, string keyPrefix)

@@ -100,6 +100,10 @@ public class DirectUploadOptionsTests
         options.BucketName.Should().BeNull();
         options.TokenSigningKey.Should().BeNull();
         options.S3ClientServiceKey.Should().BeNull();
+        options.UploadSigningClientServiceKey.Should().BeNull();
+        profile.PreventOverwrite.Should().BeTrue();
+        profile.ObjectAcl.Should().Be("bucket-owner-full-control");
+        profile.SealObjectHeaders.Should().BeTrue();
         profile.Method.Should().Be(UploadMethod.Put);
         profile.KeyPrefix.Should().BeEmpty();
         profile.MinSizeBytes.Should().Be(1);

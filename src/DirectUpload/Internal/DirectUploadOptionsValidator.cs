@@ -11,6 +11,7 @@ namespace DirectUpload.Internal;
 internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUploadOptions>
 {
     private static readonly string[] Encryptions = ["AES256", "aws:kms", "aws:kms:dsse"];
+    private static readonly string[] ObjectAcls = ["bucket-owner-full-control", "private"];
 
     public ValidateOptionsResult Validate(string? name, DirectUploadOptions options)
     {
@@ -31,6 +32,12 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
             }
 
             i++;
+        }
+
+        if (options.UploadSigningClientServiceKey is { } signingKey
+            && (string.IsNullOrWhiteSpace(signingKey) || string.Equals(signingKey, options.S3ClientServiceKey, StringComparison.Ordinal)))
+        {
+            errors.Add($"DirectUploadOptions.UploadSigningClientServiceKey '{signingKey}' must be a non-empty service key other than S3ClientServiceKey (it names the write-only upload identity's client).");
         }
 
         if (options.Profiles.Count == 0)
@@ -94,6 +101,11 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
             }
         }
 
+        if (profile.MaxPartUrlsPerRequest is < 1 or > DirectUpload.S3.Internal.S3MultipartUploadService.MaxPartsPerCall)
+        {
+            errors.Add($"{p}: MaxPartUrlsPerRequest ({profile.MaxPartUrlsPerRequest}) must be between 1 and {DirectUpload.S3.Internal.S3MultipartUploadService.MaxPartsPerCall}.");
+        }
+
         if (profile.MinSizeBytes < 0)
         {
             errors.Add($"{p}: MinSizeBytes ({profile.MinSizeBytes}) must not be negative.");
@@ -127,6 +139,11 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
         if (profile.KmsKeyId is not null && profile.ServerSideEncryption is not ("aws:kms" or "aws:kms:dsse"))
         {
             errors.Add($"{p}: KmsKeyId is set but ServerSideEncryption is '{profile.ServerSideEncryption}', not aws:kms or aws:kms:dsse.");
+        }
+
+        if (profile.ObjectAcl is { } acl && !ObjectAcls.Contains(acl, StringComparer.Ordinal))
+        {
+            errors.Add($"{p}: ObjectAcl '{acl}' must be one of {string.Join(", ", ObjectAcls)}, or null to sign no ACL (a grant never makes objects public).");
         }
 
         CheckHeaderValue(p, nameof(profile.KmsKeyId), profile.KmsKeyId, errors);

@@ -23,6 +23,8 @@ internal static partial class Log
     internal const int IdConfirmationRejected = 21;
     internal const int IdDownloadIssued = 30;
     internal const int IdEventDispatched = 40;
+    internal const int IdTokenRefused = 22;
+    internal const int IdStoredObjectMismatch = 23;
 
     [LoggerMessage(EventId = IdGrantIssued, EventName = "GrantIssued", Level = LogLevel.Debug,
         Message = "Issued a {Method} upload grant for profile {Profile}, {Size} bytes, expiring at {ExpiresAt:O}.")]
@@ -71,4 +73,14 @@ internal static partial class Log
     [LoggerMessage(EventId = IdEventDispatched, EventName = "EventDispatched", Level = LogLevel.Debug,
         Message = "Dispatched {Count} S3 event records.")]
     public static partial void EventDispatched(ILogger logger, int count);
+
+    // a validly signed token naming what its profile could not have issued: a leaked token key or a bug, worth a warning
+    [LoggerMessage(EventId = IdTokenRefused, EventName = "TokenRefused", Level = LogLevel.Warning,
+        Message = "Refused a validly signed token for profile {Profile}: {Check}.")]
+    public static partial void TokenRefused(ILogger logger, string profile, string check);
+
+    // the stored values are the caller's own upload's, never returned to the caller; no key, no token
+    [LoggerMessage(EventId = IdStoredObjectMismatch, EventName = "StoredObjectMismatch", Level = LogLevel.Information,
+        Message = "The stored object of an upload for profile {Profile} does not match its grant: {Field}, {Detail}; deleted: {Deleted}.")]
+    public static partial void StoredObjectMismatch(ILogger logger, string profile, string field, string detail, bool deleted);
 }

@@ -83,11 +83,20 @@ internal sealed class UploadRequestValidator
         var (name, profile, bucket) = GetProfile(request.Profile);
 
         ValidateFileName(request.FileName);
-        var contentType = ContentTypes.Normalize(request.ContentType)
-            ?? throw Reject(UploadRejectionReason.InvalidContentType, "The content type is not a well-formed 'type/subtype' media type.");
+        if (!ContentTypes.TryParse(request.ContentType, out var parsedType))
+        {
+            throw Reject(UploadRejectionReason.InvalidContentType, "The content type is not a strict RFC 9110 media type ('type/subtype', optionally ';name=value' parameters; no commas).");
+        }
+
+        var contentType = parsedType.Normalized;
         if (!ContentTypes.IsAllowed(contentType, profile.AllowedContentTypes))
         {
-            throw Reject(UploadRejectionReason.ContentTypeNotAllowed, $"Profile '{name}' does not allow content type '{contentType}'.");
+            throw Reject(UploadRejectionReason.ContentTypeNotAllowed, $"Profile '{name}' does not allow content type '{parsedType.MediaType}'.");
+        }
+
+        if (!ContentTypes.HasAllowedParameters(parsedType))
+        {
+            throw Reject(UploadRejectionReason.ContentTypeNotAllowed, "Only a 'charset' parameter on text/* types may be declared.");
         }
 
         ValidateSize(name, profile, request.Size, singleRequest);

@@ -41,7 +41,7 @@ public class UploadTokenRequest
 /// <summary>Asks for presigned URLs for some parts of a multipart upload.</summary>
 public sealed class MultipartPartsRequest : UploadTokenRequest
 {
-    /// <summary>Gets the part numbers to sign (1-based, distinct, at most 1,000 per call).</summary>
+    /// <summary>Gets the part numbers to sign (1-based, distinct, at most <see cref="UploadProfileOptions.MaxPartUrlsPerRequest"/> per call, 100 by default).</summary>
     public required IReadOnlyList<int> PartNumbers { get; init; }
 
     /// <summary>Gets optional base64 Content-MD5 values by part number; each is signed into its part's URL.</summary>

@@ -32,4 +32,10 @@ public sealed record UploadTicket
     /// ETag, so integrity holds even on stores that do not verify Content-MD5 themselves.
     /// </summary>
     public string? ContentMd5 { get; init; }
+
+    /// <summary>
+    /// Gets a compact digest of the user metadata the grant stamps on the object (profile and client metadata), or
+    /// <see langword="null"/> when it stamps none. Confirmation refuses an object whose stored <c>x-amz-meta-*</c> set differs.
+    /// </summary>
+    public string? MetadataDigest { get; init; }
 }

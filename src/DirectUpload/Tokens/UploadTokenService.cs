@@ -35,8 +35,8 @@ internal sealed class UploadTokenService : IUploadTokenService
         var key = GetSigningKey();
 
         // The payload is what JsonSerializer writes for TokenPayload; for ASCII text it is written directly (same bytes).
-        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5)
-            ? 136 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5)
+        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5, ticket.MetadataDigest)
+            ? 142 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5, ticket.MetadataDigest)
             : -1;
         if (maxJson < 0)
         {
@@ -79,6 +79,12 @@ internal sealed class UploadTokenService : IUploadTokenService
             {
                 json.WriteRaw(",\"m\":"u8);
                 json.WriteString(md5);
+            }
+
+            if (ticket.MetadataDigest is { } digest)
+            {
+                json.WriteRaw(",\"d\":"u8);
+                json.WriteString(digest);
             }
 
             json.WriteRaw("}"u8);
@@ -162,6 +168,7 @@ internal sealed class UploadTokenService : IUploadTokenService
             ExpiresAt = expiresAt,
             UploadId = p.U,
             ContentMd5 = p.M,
+            MetadataDigest = p.D,
             PartSize = p.Z ?? 0,
         };
     }
@@ -191,6 +198,7 @@ internal sealed class UploadTokenService : IUploadTokenService
                 U = ticket.UploadId,
                 Z = ticket.PartSize == 0 ? null : ticket.PartSize,
                 M = ticket.ContentMd5,
+                D = ticket.MetadataDigest,
             },
             TokenJsonContext.Default.TokenPayload);
 
@@ -277,6 +285,8 @@ internal sealed class TokenPayload
     public long? Z { get; set; }
 
     public string? M { get; set; }
+
+    public string? D { get; set; }
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

@@ -27,6 +27,17 @@ public static class S3Replies
                 return response;
             });
 
+    /// <summary>HEAD answers 404 first (the key is free before completion), then the completed object.</summary>
+    public static void SetupHeadAfterComplete(this Mock<IAmazonS3> s3, string key, long size, string contentType, string etag = "\"5d41402abc4b2a76b9719d911017c592\"")
+    {
+        var response = new GetObjectMetadataResponse { ETag = etag, ContentLength = size, HttpStatusCode = HttpStatusCode.OK };
+        response.Headers.ContentType = contentType;
+        s3.SetupSequence(c => c.GetObjectMetadataAsync(It.Is<GetObjectMetadataRequest>(r => r.BucketName == DirectUploadApp.Bucket && r.Key == key), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(NotFound())
+            .ReturnsAsync(response)
+            .ReturnsAsync(response);
+    }
+
     public static void SetupHeadThrows(this Mock<IAmazonS3> s3, Exception exception) =>
         s3.Setup(c => c.GetObjectMetadataAsync(It.IsAny<GetObjectMetadataRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(exception);
 

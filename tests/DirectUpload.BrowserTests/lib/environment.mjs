@@ -76,6 +76,8 @@ function s3FromEnvironment() {
     secretKey: process.env.DIRECTUPLOAD_S3_SECRET_KEY,
     bucket: process.env.DIRECTUPLOAD_S3_BUCKET,
     region: process.env.DIRECTUPLOAD_S3_REGION || 'us-east-1',
+    uploadAccessKey: process.env.DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY || '',
+    uploadSecretKey: process.env.DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY || '',
   };
   for (const [name, value] of Object.entries({ ACCESS_KEY: s3.accessKey, SECRET_KEY: s3.secretKey, BUCKET: s3.bucket })) {
     if (!value) throw new Error(`DIRECTUPLOAD_S3_ENDPOINT is set, so DIRECTUPLOAD_S3_${name} must be set too`);
@@ -93,7 +95,8 @@ function startRgw(partial) {
   for (const m of result.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)) vars[m[1]] = m[2];
   if (!vars.RGW_ENDPOINT || !vars.RGW_DATA_DIR) throw new Error(`start-rgw.sh printed no RGW_ENDPOINT / RGW_DATA_DIR:\n${result.stdout}`);
   partial.rgw = vars.RGW_DATA_DIR;
-  return { endpoint: vars.RGW_ENDPOINT, accessKey: vars.RGW_ACCESS_KEY, secretKey: vars.RGW_SECRET_KEY, bucket: vars.RGW_BUCKET, region: vars.RGW_REGION || 'us-east-1' };
+  return { endpoint: vars.RGW_ENDPOINT, accessKey: vars.RGW_ACCESS_KEY, secretKey: vars.RGW_SECRET_KEY, bucket: vars.RGW_BUCKET, region: vars.RGW_REGION || 'us-east-1',
+    uploadAccessKey: vars.RGW_UPLOAD_ACCESS_KEY || '', uploadSecretKey: vars.RGW_UPLOAD_SECRET_KEY || '' };
 }
 
 function stopRgw(dataDir) {
@@ -123,6 +126,9 @@ async function startApp(s3, tempDir) {
       DIRECTUPLOAD_S3_SECRET_KEY: s3.secretKey,
       DIRECTUPLOAD_S3_BUCKET: s3.bucket,
       DIRECTUPLOAD_S3_REGION: s3.region,
+      // the write-only identity that signs upload grants (start-rgw.sh's subuser), as eng/run-sample.sh passes it
+      DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY: s3.uploadAccessKey,
+      DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY: s3.uploadSecretKey,
       // production-style: the token key from the environment (a fresh random one), the catalog in a temp dir
       DirectUpload__TokenSigningKey: randomBytes(32).toString('base64'),
       ConnectionStrings__Uploads: `Data Source=${path.join(tempDir, 'uploads.db')}`,

@@ -174,6 +174,30 @@ describe('DirectUpload sample in chromium', () => {
     assert.match(error, /does not allow content type 'image\/png'/);
   });
 
+  test('documents: a comma media type (rendered as HTML by browsers) is refused, for uploads and download overrides', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/documents.html');
+    const s3Requests = [];
+    page.on('request', (r) => { if (!r.url().startsWith(base)) s3Requests.push(r.method()); });
+    const name = `${uniqueName('xss')}.txt`;
+    await page.setInputFiles('#doc-file', { name, mimeType: 'text/plain; a=,text/html', buffer: Buffer.from('<script>alert(1)</script>') });
+
+    const error = await alertText(page, '#doc-error');
+    assert.match(error, /invalid_content_type/);
+    assert.deepEqual(s3Requests, [], 'nothing was signed, so nothing was sent to S3');
+    const listed = await getJson(page, '/api/uploads/documents');
+    assert.ok(!listed.body.uploads.some((u) => u.key.endsWith(name.toLowerCase())), 'no such document exists');
+
+    // the download override with the same trick (reflected): refused, never inline
+    const reply = await page.evaluate(async () => {
+      const r = await fetch(`/uploads/documents/download?key=${encodeURIComponent('documents/x.txt')}&inline=true&contentType=${encodeURIComponent('text/plain;,text/html')}`);
+      return { status: r.status, body: await r.json() };
+    });
+    assert.equal(reply.status, 400);
+    assert.equal(reply.body.code, 'invalid_content_type');
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
   test('album: the server\'s refusals (wrong type, too large, not signed in) are shown to the user', { timeout: T }, async (t) => {
     const { context, base } = await newContext(t);
     const page = await openPage(context, base, '/');
@@ -255,6 +279,52 @@ describe('DirectUpload sample in chromium', () => {
     });
     assert.equal(results.preCancelled.code, 'aborted');
     assert.equal(results.cancelledMidway.code, 'aborted', JSON.stringify(results.cancelledMidway));
+    assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
+  });
+
+  test('security: chromium sends a PUT grant\'s If-None-Match, ACL and sealed headers; replays and added headers are refused', { timeout: T }, async (t) => {
+    const { context, base } = await newContext(t);
+    const page = await openPage(context, base, '/');
+    await signIn(page, uniqueName('erin'));
+    const r = await page.evaluate(async () => {
+      const body = new Uint8Array(200).fill(7);
+      const res = await fetch('/uploads/photos', {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fileName: 'once.png', contentType: 'image/png', size: body.length }),
+      });
+      const grant = await res.json();
+      // what directupload.js does: every grant header except the ones the browser sets itself (cross-origin: preflight)
+      const put = (extra = {}) => new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', grant.url);
+        for (const [name, value] of Object.entries({ ...grant.headers, ...extra })) {
+          if (!['content-length', 'host'].includes(name.toLowerCase())) xhr.setRequestHeader(name, value);
+        }
+        xhr.onload = () => resolve({ status: xhr.status, code: (xhr.responseText.match(/<Code>([^<]*)<\/Code>/) || [])[1] || null });
+        xhr.onerror = () => resolve({ status: 0, code: 'network-error' });
+        xhr.send(body);
+      });
+      const withAcl = await put({ 'x-amz-acl': 'public-read' });
+      const withTagging = await put({ 'x-amz-tagging': 'a=b' });
+      const first = await put();
+      const replay = await put();
+      const confirm = await fetch('/uploads/photos/complete', {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: grant.token }),
+      });
+      return { headers: grant.headers, key: grant.key, withAcl, withTagging, first, replay, confirm: confirm.status };
+    });
+
+    assert.equal(r.headers['If-None-Match'], '*', JSON.stringify(r.headers));
+    assert.equal(r.headers['x-amz-acl'], 'bucket-owner-full-control');
+    assert.equal(r.headers['x-amz-tagging'], '');
+    assert.equal(r.first.status, 200, `the honest PUT succeeds through CORS: ${JSON.stringify(r.first)}`);
+    assert.equal(r.confirm, 200, 'the host confirms it');
+    assert.deepEqual(r.replay, { status: 412, code: 'PreconditionFailed' }, 'a replay of the grant is refused by S3');
+    // refused by S3 (403 SignatureDoesNotMatch; RGW's error answer may lack CORS headers, so the page sees status 0), and
+    // nothing was written: the honest PUT after them, with If-None-Match: *, still found the key free
+    assert.ok([0, 403].includes(r.withAcl.status), `an added x-amz-acl is refused: ${JSON.stringify(r.withAcl)}`);
+    assert.ok([0, 403].includes(r.withTagging.status), `an added x-amz-tagging is refused: ${JSON.stringify(r.withTagging)}`);
     assert.deepEqual(page.pageErrors, [], 'no uncaught script error');
   });
 

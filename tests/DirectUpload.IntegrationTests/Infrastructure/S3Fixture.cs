@@ -39,6 +39,11 @@ public sealed partial class S3Fixture : IAsyncLifetime
 
     public string Bucket { get; private set; } = string.Empty;
 
+    /// <summary>The write-only identity that signs upload grants (start-rgw.sh's subuser), or empty when not given.</summary>
+    public string UploadAccessKey { get; private set; } = string.Empty;
+
+    public string UploadSecretKey { get; private set; } = string.Empty;
+
     /// <summary>A second bucket of the same owner, created by the fixture (for "grant used on another bucket").</summary>
     public string OtherBucket { get; private set; } = string.Empty;
 
@@ -80,6 +85,8 @@ public sealed partial class S3Fixture : IAsyncLifetime
             SecretKey = RequiredVariable("DIRECTUPLOAD_S3_SECRET_KEY");
             Bucket = RequiredVariable("DIRECTUPLOAD_S3_BUCKET");
             Region = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") is { Length: > 0 } region ? region : "us-east-1";
+            UploadAccessKey = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY") ?? string.Empty;
+            UploadSecretKey = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_UPLOAD_SECRET_KEY") ?? string.Empty;
             Source = $"DIRECTUPLOAD_S3_ENDPOINT={Endpoint}";
         }
         else
@@ -100,8 +107,14 @@ public sealed partial class S3Fixture : IAsyncLifetime
     }
 
     /// <summary>An SDK client for the store. Flexible checksums only when required: RGW Pacific refuses the SDK's aws-chunked default.</summary>
-    public AmazonS3Client CreateS3Client() => new(
-        new BasicAWSCredentials(AccessKey, SecretKey),
+    public AmazonS3Client CreateS3Client() => CreateS3Client(AccessKey, SecretKey);
+
+    /// <summary>The service key the write-only upload identity's client is registered under by <see cref="CreateServices"/>.</summary>
+    public const string UploadSigningKey = "directupload-upload-signing";
+
+    /// <summary>An SDK client of the given identity, configured like <see cref="S3"/>.</summary>
+    public AmazonS3Client CreateS3Client(string accessKey, string secretKey) => new(
+        new BasicAWSCredentials(accessKey, secretKey),
         new AmazonS3Config
         {
             ServiceURL = Endpoint,
@@ -121,15 +134,27 @@ public sealed partial class S3Fixture : IAsyncLifetime
     /// A service provider with DirectUpload wired to this S3: <see cref="S3"/> (or <paramref name="client"/>) registered as
     /// <see cref="IAmazonS3"/>, the fixture's bucket as default, and the profiles <paramref name="profiles"/> adds.
     /// </summary>
-    public ServiceProvider CreateServices(Action<IDirectUploadBuilder> profiles, IAmazonS3? client = null)
+    public ServiceProvider CreateServices(Action<IDirectUploadBuilder> profiles, IAmazonS3? client = null, bool writeOnlySigning = false)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var services = new ServiceCollection();
         services.AddSingleton(client ?? S3);
+        if (writeOnlySigning)
+        {
+            if (UploadAccessKey.Length == 0 || UploadSecretKey.Length == 0)
+            {
+                throw new InvalidOperationException(
+                    "These tests need the write-only upload identity: set DIRECTUPLOAD_S3_UPLOAD_ACCESS_KEY and _SECRET_KEY (eng/rgw/start-rgw.sh makes one).");
+            }
+
+            services.AddKeyedSingleton<IAmazonS3>(UploadSigningKey, (_, _) => CreateS3Client(UploadAccessKey, UploadSecretKey));
+        }
+
         profiles(services.AddDirectUploads(o =>
         {
             o.BucketName = Bucket;
             o.TokenSigningKey = TokenSigningKey;
+            o.UploadSigningClientServiceKey = writeOnlySigning ? UploadSigningKey : null;
         }));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -219,6 +244,8 @@ public sealed partial class S3Fixture : IAsyncLifetime
         SecretKey = exports["RGW_SECRET_KEY"];
         Bucket = exports["RGW_BUCKET"];
         Region = exports.TryGetValue("RGW_REGION", out var region) ? region : "us-east-1";
+        UploadAccessKey = exports.GetValueOrDefault("RGW_UPLOAD_ACCESS_KEY", string.Empty);
+        UploadSecretKey = exports.GetValueOrDefault("RGW_UPLOAD_SECRET_KEY", string.Empty);
         Source = $"eng/rgw/start-rgw.sh ({Endpoint}, data dir {_rgwDataDir})";
 
         // stop it even if the test host is torn down without disposing fixtures

@@ -31,6 +31,21 @@ public partial class ConventionTests
     }
 
     [Fact]
+    public void Sources_UnderSrc_VerifyTokensOnlyThroughTheTokenGuard()
+    {
+        // issue 8: a validly signed token is re-checked against its profile in one place; a new entry point that called
+        // ValidateToken itself would act on whatever key the token names
+        var offenders = SourceFiles()
+            .Where(f => !f.EndsWith(Path.Combine("Internal", "TokenGuard.cs"), StringComparison.Ordinal)
+                && !f.EndsWith(Path.Combine("Tokens", "UploadTokenService.cs"), StringComparison.Ordinal)
+                && !f.EndsWith(Path.Combine("Tokens", "IUploadTokenService.cs"), StringComparison.Ordinal))
+            .Where(f => File.ReadAllLines(f).Any(line => StripComment(line).Contains(".ValidateToken(", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(RepositoryPaths.Root, f));
+
+        offenders.Should().BeEmpty("every token-bearing call goes through TokenGuard.Check");
+    }
+
+    [Fact]
     public void Sources_UnderSrc_AreFound()
     {
         SourceFiles().Should().Contain(f => f.EndsWith(Path.Combine("Keys", "ObjectKeys.cs"), StringComparison.Ordinal))

@@ -38,10 +38,16 @@ public class DirectUploadOptionsValidatorTests
         ["MaxSizeBytes above 5 GiB for PUT"] = ((_, p) => p.MaxSizeBytes = (5 * GiB) + 1, ["'photos'", "MaxSizeBytes", "5368709121", "5 GiB"]),
         ["MaxSizeBytes above 5 GiB for POST"] = ((_, p) => { p.Method = UploadMethod.Post; p.MaxSizeBytes = 6 * GiB; }, ["'photos'", "MaxSizeBytes", "6442450944", "Post"]),
         ["MaxSizeBytes above 10,000 parts"] = ((_, p) => { p.Method = UploadMethod.Multipart; p.MaxSizeBytes = (10_000 * 5 * GiB) + 1; }, ["'photos'", "MaxSizeBytes", "53687091200001"]),
+        ["MaxPartUrlsPerRequest zero"] = ((_, p) => p.MaxPartUrlsPerRequest = 0, ["'photos'", "MaxPartUrlsPerRequest", "(0)"]),
+        ["MaxPartUrlsPerRequest above 1000"] = ((_, p) => p.MaxPartUrlsPerRequest = 1001, ["'photos'", "MaxPartUrlsPerRequest", "1001"]),
         ["Expiry zero"] = ((_, p) => p.Expiry = TimeSpan.Zero, ["'photos'", "Expiry", "00:00:00"]),
         ["Expiry below a second"] = ((_, p) => p.Expiry = TimeSpan.FromMilliseconds(500), ["'photos'", "Expiry", "00:00:00.5"]),
         ["Expiry above 7 days"] = ((_, p) => p.Expiry = TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1), ["'photos'", "Expiry", "7.00:00:01"]),
         ["ServerSideEncryption unknown"] = ((_, p) => p.ServerSideEncryption = "aes256", ["'photos'", "ServerSideEncryption", "'aes256'"]),
+        ["ObjectAcl public"] = ((_, p) => p.ObjectAcl = "public-read", ["'photos'", "ObjectAcl", "'public-read'"]),
+        ["ObjectAcl empty"] = ((_, p) => p.ObjectAcl = "", ["'photos'", "ObjectAcl", "''"]),
+        ["UploadSigningClientServiceKey blank"] = ((o, _) => o.UploadSigningClientServiceKey = " ", ["UploadSigningClientServiceKey", "' '"]),
+        ["UploadSigningClientServiceKey same as S3ClientServiceKey"] = ((o, _) => { o.S3ClientServiceKey = "s3"; o.UploadSigningClientServiceKey = "s3"; }, ["UploadSigningClientServiceKey", "'s3'", "S3ClientServiceKey"]),
         ["KmsKeyId without KMS"] = ((_, p) => { p.ServerSideEncryption = "AES256"; p.KmsKeyId = "alias/k"; }, ["'photos'", "KmsKeyId", "'AES256'"]),
         ["KmsKeyId control char"] = ((_, p) => { p.ServerSideEncryption = "aws:kms"; p.KmsKeyId = "alias/\n"; }, ["'photos'", "KmsKeyId"]),
         ["StorageClass empty"] = ((_, p) => p.StorageClass = "", ["'photos'", "StorageClass", "''"]),
@@ -115,6 +121,8 @@ public class DirectUploadOptionsValidatorTests
         profile.PartSizeBytes = 5 * 1024 * 1024;
         profile.ConfirmationGracePeriod = TimeSpan.Zero;
         profile.MultipartLifetime = TimeSpan.FromDays(7);
+        profile.ObjectAcl = "private";
+        options.UploadSigningClientServiceKey = "upload-signing";
         options.Profiles["big"] = new UploadProfileOptions { Method = UploadMethod.Auto, MaxSizeBytes = 10_000 * 5 * GiB, Expiry = TimeSpan.FromDays(7), BucketName = "other.bucket-name" };
         options.Profiles["big"].AllowedContentTypes.Add("video/*");
         options.PreviousTokenSigningKeys.Add(TestServices.OtherTokenKey);

@@ -141,6 +141,55 @@ public class S3ClientContextTests
         act.Should().Throw<InvalidOperationException>().WithMessage("*IAmazonS3*");
     }
 
+    [Fact]
+    public async Task GetUploadCredentialsAsync_NoUploadSigningKey_UsesTheMainClient()
+    {
+        var sut = CreateSut(TestServices.CreateClient());
+
+        (await sut.GetUploadCredentialsAsync()).Should().Be(await sut.GetCredentialsAsync());
+    }
+
+    [Fact]
+    public async Task GetUploadCredentialsAsync_UploadSigningKey_UsesTheKeyedClientsCredentialsAndLeavesTheMainOnes()
+    {
+        var writer = TestServices.CreateClient(new BasicAWSCredentials("WRITEONLYKEY", "write-only-secret"));
+        var services = new ServiceCollection()
+            .AddSingleton<IAmazonS3>(TestServices.CreateClient())
+            .AddKeyedSingleton<IAmazonS3>("upload-signing", writer)
+            .BuildServiceProvider();
+        var sut = new S3ClientContext(services, new TestOptionsMonitor<DirectUploadOptions>(new DirectUploadOptions { UploadSigningClientServiceKey = "upload-signing" }));
+
+        (await sut.GetUploadCredentialsAsync()).Should().Be(new SigningCredentials("WRITEONLYKEY", "write-only-secret", null));
+        (await sut.GetCredentialsAsync()).AccessKeyId.Should().Be(TestServices.AccessKey, "downloads and host calls keep the main identity");
+    }
+
+    [Fact]
+    public async Task GetUploadCredentialsAsync_KeyedClientMissing_ThrowsNamingTheKey()
+    {
+        var services = new ServiceCollection().AddSingleton<IAmazonS3>(TestServices.CreateClient()).BuildServiceProvider();
+        var sut = new S3ClientContext(services, new TestOptionsMonitor<DirectUploadOptions>(new DirectUploadOptions { UploadSigningClientServiceKey = "upload-signing" }));
+
+        var act = async () => await sut.GetUploadCredentialsAsync();
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*'upload-signing'*UploadSigningClientServiceKey*");
+    }
+
+    [Fact]
+    public async Task GetUploadCredentialsAsync_KeyedClientWithoutOwnCredentials_ThrowsInsteadOfFallingBackToTheDefaultChain()
+    {
+        var anonymousConfigClient = new Mock<IAmazonS3>();
+        anonymousConfigClient.SetupGet(c => c.Config).Returns(new AmazonS3Config { RegionEndpoint = RegionEndpoint.USEast1 });
+        var services = new ServiceCollection()
+            .AddSingleton<IAmazonS3>(TestServices.CreateClient())
+            .AddKeyedSingleton<IAmazonS3>("upload-signing", anonymousConfigClient.Object)
+            .BuildServiceProvider();
+        var sut = new S3ClientContext(services, new TestOptionsMonitor<DirectUploadOptions>(new DirectUploadOptions { UploadSigningClientServiceKey = "upload-signing" }));
+
+        var act = async () => await sut.GetUploadCredentialsAsync();
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*no credentials of its own*");
+    }
+
     private static S3ClientContext CreateSut(IAmazonS3 client) =>
         new(new ServiceCollection().AddSingleton(client).BuildServiceProvider(), new TestOptionsMonitor<DirectUploadOptions>(new DirectUploadOptions()));
 }

@@ -10,9 +10,38 @@ public class S3PresignedPutIssuerTests
     private static readonly DateTimeOffset Now = TestServices.Now;
 
     [Fact]
-    public async Task IssueAsync_MinimalProfile_SignsContentTypeLengthAndHostOnly()
+    public async Task IssueAsync_DefaultProfile_SignsSingleUseAclAndSealedHeaders()
     {
         using var services = CreateServices(p => { });
+        var sut = CreateSut(services);
+
+        var grant = await sut.IssueAsync(TestServices.Request(size: 1234));
+
+        grant.Headers.Should().Equal(new Dictionary<string, string>
+        {
+            ["Content-Type"] = "image/jpeg",
+            ["Content-Length"] = "1234",
+            ["If-None-Match"] = "*",
+            ["x-amz-acl"] = "bucket-owner-full-control",
+            ["x-amz-tagging"] = string.Empty,
+            ["x-amz-website-redirect-location"] = string.Empty,
+        });
+        QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should()
+            .Be("content-length;content-type;host;if-none-match;x-amz-acl;x-amz-tagging;x-amz-website-redirect-location");
+    }
+
+    [Fact]
+    public async Task IssueAsync_PrivateAcl_SignsPrivate()
+    {
+        using var services = CreateServices(p => p.ObjectAcl = "private");
+        var grant = await CreateSut(services).IssueAsync(TestServices.Request(size: 10));
+        grant.Headers.Should().Contain("x-amz-acl", "private");
+    }
+
+    [Fact]
+    public async Task IssueAsync_MinimalProfile_SignsContentTypeLengthAndHostOnly()
+    {
+        using var services = CreateServices(Minimal);
         var sut = CreateSut(services);
 
         var grant = await sut.IssueAsync(TestServices.Request(size: 1234));
@@ -38,6 +67,7 @@ public class S3PresignedPutIssuerTests
     {
         using var services = CreateServices(p =>
         {
+            Minimal(p);
             p.RequireContentMd5 = true;
             p.Metadata["Source"] = "web";
             p.AllowedMetadataKeys.Add("camera");
@@ -72,7 +102,11 @@ public class S3PresignedPutIssuerTests
     [Fact]
     public async Task IssueAsync_Aes256_SignsEncryptionWithoutKeyId()
     {
-        using var services = CreateServices(p => p.ServerSideEncryption = "AES256");
+        using var services = CreateServices(p =>
+        {
+            Minimal(p);
+            p.ServerSideEncryption = "AES256";
+        });
         var sut = CreateSut(services);
 
         var grant = await sut.IssueAsync(TestServices.Request());
@@ -280,4 +314,12 @@ public class S3PresignedPutIssuerTests
 
     private static IUploadPolicyIssuer CreateSut(IServiceProvider services) =>
         services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Put);
+
+    /// <summary>The profile with the issue-8 defaults off: no If-None-Match, no ACL, no sealed headers.</summary>
+    private static void Minimal(UploadProfileOptions p)
+    {
+        p.PreventOverwrite = false;
+        p.ObjectAcl = null;
+        p.SealObjectHeaders = false;
+    }
 }

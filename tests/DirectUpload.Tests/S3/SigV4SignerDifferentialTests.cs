@@ -178,6 +178,10 @@ public class SigV4SignerDifferentialTests
         request.Headers.CacheControl = "public, max-age=31536000, immutable";
         request.Headers.ContentDisposition = "attachment; filename=\"photo.jpg\"";
         request.Headers["x-amz-storage-class"] = "STANDARD_IA";
+        request.Headers["If-None-Match"] = "*";
+        request.Headers["x-amz-acl"] = "bucket-owner-full-control";
+        request.Headers["x-amz-tagging"] = string.Empty;
+        request.Headers["x-amz-website-redirect-location"] = string.Empty;
         request.Metadata.Add("source", "web upload");
         request.Metadata.Add("camera", "X100V");
         if (sse is not null)

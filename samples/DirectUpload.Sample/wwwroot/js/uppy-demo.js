@@ -6,8 +6,9 @@
 // with its Content-Type, which is exactly what a DirectUpload PUT grant signs (with the size), and the page confirms
 // each upload with the grant's token (POST /uploads/{profile}/complete). Only single PUTs fit this plugin: its
 // multipart mode has the browser create the upload in S3 itself, where DirectUpload has the host do it (use
-// directupload.js for multipart). Profiles whose grants carry more headers (metadata, Content-MD5, cache headers)
-// also need directupload.js, which sends grant.headers.
+// directupload.js for multipart). Uppy sends only Content-Type, but a PUT grant signs more (If-None-Match: *, the
+// canned ACL, empty x-amz-tagging / x-amz-website-redirect-location, and any metadata): the small XMLHttpRequest hook
+// below adds exactly the grant's other headers to Uppy's PUT of that grant's URL, so S3 still sees what was signed.
 import { clearError, renderSession, showError } from './ui.js';
 
 const profile = 'photos';
@@ -37,6 +38,21 @@ async function post(url, body) {
   return json;
 }
 
+/** Grant URL -> the grant's headers that Uppy does not send itself (it sets Content-Type; the browser the length). */
+const grantHeaders = new Map();
+const { open: xhrOpen, send: xhrSend } = XMLHttpRequest.prototype;
+XMLHttpRequest.prototype.open = function open(method, url, ...rest) {
+  this.directUploadUrl = String(url);
+  return xhrOpen.call(this, method, url, ...rest);
+};
+XMLHttpRequest.prototype.send = function send(body) {
+  const headers = grantHeaders.get(this.directUploadUrl);
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!['content-type', 'content-length', 'host'].includes(name.toLowerCase())) this.setRequestHeader(name, value);
+  }
+  return xhrSend.call(this, body);
+};
+
 if (Uppy) {
   const tokens = new Map(); // Uppy file id -> the grant's token
   const uppy = new Uppy({ id: 'directupload-uppy' })
@@ -57,6 +73,7 @@ if (Uppy) {
         });
         if (grant.method !== 'PUT') throw new Error(`Profile ${profile} issues ${grant.method} grants; this demo needs PUT.`);
         tokens.set(file.id, grant.token);
+        grantHeaders.set(grant.url, grant.headers ?? {});
         return { url: grant.url, key: grant.key };
       },
     });

@@ -22,6 +22,7 @@ internal sealed class S3ClientContext
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly Lazy<IAmazonS3?> _client;
+    private readonly Lazy<IAmazonS3?> _uploadSigningClient;
     private AWSCredentials? _fallbackCredentials;
 
     public S3ClientContext(IServiceProvider services, IOptionsMonitor<DirectUploadOptions> options)
@@ -29,6 +30,7 @@ internal sealed class S3ClientContext
         _services = services;
         _options = options;
         _client = new Lazy<IAmazonS3?>(ResolveClient);
+        _uploadSigningClient = new Lazy<IAmazonS3?>(ResolveUploadSigningClient);
     }
 
     /// <summary>Gets the registered client, or null when none is registered.</summary>
@@ -61,9 +63,31 @@ internal sealed class S3ClientContext
         return forcePathStyle ? endpoint with { PathStyle = true } : endpoint;
     }
 
-    public async ValueTask<SigningCredentials> GetCredentialsAsync()
+    /// <summary>The credentials of the main client: downloads (GET) and every call the host makes itself.</summary>
+    public ValueTask<SigningCredentials> GetCredentialsAsync() => ReadCredentialsAsync(GetAwsCredentials(Client));
+
+    /// <summary>
+    /// The credentials that sign what a client writes with (PUT and POST grants, part URLs): those of the client registered
+    /// under <see cref="DirectUploadOptions.UploadSigningClientServiceKey"/> when set (a write-only identity), else the main client's.
+    /// </summary>
+    public ValueTask<SigningCredentials> GetUploadCredentialsAsync()
     {
-        var credentials = GetAwsCredentials();
+        var key = _options.CurrentValue.UploadSigningClientServiceKey;
+        if (key is null)
+        {
+            return GetCredentialsAsync();
+        }
+
+        var client = _uploadSigningClient.Value ?? throw new InvalidOperationException(
+            $"No IAmazonS3 is registered under the service key '{key}' (DirectUploadOptions.UploadSigningClientServiceKey). Register the write-only upload identity, e.g. services.AddKeyedSingleton<IAmazonS3>(\"{key}\", ...).");
+        // no fallback to the default chain here: that would be the host's own (read/delete) identity, silently
+        var own = ExplicitCredentialsOf(client) ?? throw new InvalidOperationException(
+            $"The IAmazonS3 registered under '{key}' (DirectUploadOptions.UploadSigningClientServiceKey) has no credentials of its own; construct it with the write-only identity's credentials.");
+        return ReadCredentialsAsync(own);
+    }
+
+    private static async ValueTask<SigningCredentials> ReadCredentialsAsync(AWSCredentials credentials)
+    {
         var immutable = await credentials.GetCredentialsAsync().ConfigureAwait(false);
         if (string.IsNullOrEmpty(immutable.AccessKey) || string.IsNullOrEmpty(immutable.SecretKey))
         {
@@ -73,21 +97,23 @@ internal sealed class S3ClientContext
         return new SigningCredentials(immutable.AccessKey, immutable.SecretKey, immutable.UseToken ? immutable.Token : null);
     }
 
-    private AWSCredentials GetAwsCredentials()
-    {
-        var client = Client;
-        if (client is AmazonServiceClient serviceClient && ExplicitCredentialsProperty?.GetValue(serviceClient) is AWSCredentials explicitCredentials)
-        {
-            return explicitCredentials;
-        }
+    private static AWSCredentials? ExplicitCredentialsOf(IAmazonS3? client) =>
+        client is AmazonServiceClient serviceClient && ExplicitCredentialsProperty?.GetValue(serviceClient) is AWSCredentials explicitCredentials
+            ? explicitCredentials
+            : client?.Config.DefaultAWSCredentials;
 
-        if (client?.Config.DefaultAWSCredentials is { } configured)
+    private AWSCredentials GetAwsCredentials(IAmazonS3? client)
+    {
+        if (ExplicitCredentialsOf(client) is { } own)
         {
-            return configured;
+            return own;
         }
 
         return _fallbackCredentials ??= DefaultAWSCredentialsIdentityResolver.GetCredentials(client?.Config as ClientConfig);
     }
+
+    private IAmazonS3? ResolveUploadSigningClient() =>
+        _options.CurrentValue.UploadSigningClientServiceKey is { } key ? (_services as IKeyedServiceProvider)?.GetKeyedService<IAmazonS3>(key) : null;
 
     private IAmazonS3? ResolveClient()
     {

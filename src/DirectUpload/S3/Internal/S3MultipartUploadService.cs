@@ -10,6 +10,7 @@ namespace DirectUpload.S3.Internal;
 /// <summary>The S3 implementation of <see cref="IMultipartUploadService"/>.</summary>
 internal sealed class S3MultipartUploadService : IMultipartUploadService
 {
+    /// <summary>The highest <see cref="UploadProfileOptions.MaxPartUrlsPerRequest"/> allowed.</summary>
     public const int MaxPartsPerCall = 1000;
 
     private readonly UploadRequestValidator _validator;
@@ -111,6 +112,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             ExpiresAt = expiresAt,
             UploadId = response.UploadId,
             PartSize = layout.PartSize,
+            MetadataDigest = StoredObjectCheck.MetadataDigest(upload.Metadata),
         });
 
         Log.MultipartStarted(_logger, upload.ProfileName, upload.Size, layout.PartCount, layout.PartSize);
@@ -151,9 +153,9 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
     {
         var (ticket, profile, bucket, layout) = Check(request);
         var numbers = request.PartNumbers ?? throw Reject(request, UploadRejectionReason.InvalidPartNumber, "No part numbers were given.");
-        if (numbers.Count is 0 or > MaxPartsPerCall)
+        if (numbers.Count == 0 || numbers.Count > profile.MaxPartUrlsPerRequest)
         {
-            throw Reject(request, UploadRejectionReason.InvalidPartNumber, $"Ask for 1 to {MaxPartsPerCall} parts at a time.");
+            throw Reject(request, UploadRejectionReason.InvalidPartNumber, $"Ask for 1 to {profile.MaxPartUrlsPerRequest} parts at a time.");
         }
 
         var seen = new HashSet<int>();
@@ -183,7 +185,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var credentials = await _s3.GetCredentialsAsync().ConfigureAwait(false);
+        var credentials = await _s3.GetUploadCredentialsAsync().ConfigureAwait(false);
         var endpoint = _s3.GetEndpoint(bucket);
         var now = SigV4Signer.SigningInstant(_signer.TimeProvider);
         var expiry = profile.Expiry;
@@ -271,7 +273,18 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         }
 
         var client = _s3.RequiredClient;
+        if (profile.PreventOverwrite)
+        {
+            await EnsureKeyIsFreeAsync(request, client, bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
+        }
+
         var complete = new CompleteMultipartUploadRequest { BucketName = bucket, Key = ticket.Key, UploadId = ticket.UploadId };
+        if (profile.PreventOverwrite)
+        {
+            // enforced by AWS S3 (412); Ceph RGW 16.2 ignores it, which the check above covers up to a short race window
+            complete.IfNoneMatch = "*";
+        }
+
         complete.AddPartETags(sorted.Select(p => new Amazon.S3.Model.PartETag(p.PartNumber, Quote(p.ETag))));
         CompleteMultipartUploadResponse completed;
         try
@@ -283,12 +296,31 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             // already completed (idempotent retry) or aborted: decide by the object itself
             return await VerifyObjectAsync(request, ticket, profile, bucket, etag: null, cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict && profile.PreventOverwrite)
+        {
+            throw Reject(request, UploadRejectionReason.ObjectExists, "An object already exists under this upload's key; it was not replaced.");
+        }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.BadRequest)
         {
             throw Reject(request, UploadRejectionReason.InvalidParts, $"The store refused to complete the upload ({e.ErrorCode}).");
         }
 
         return await VerifyObjectAsync(request, ticket, profile, bucket, completed.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses to complete over an object that is already stored under the key (written by anything but this upload).</summary>
+    private async Task EnsureKeyIsFreeAsync(UploadTokenRequest request, IAmazonS3 client, string bucket, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return;
+        }
+
+        throw Reject(request, UploadRejectionReason.ObjectExists, "An object already exists under this upload's key; it was not replaced.");
     }
 
     public async Task AbortAsync(UploadTokenRequest request, CancellationToken cancellationToken = default)
@@ -321,10 +353,10 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             throw Reject(request, UploadRejectionReason.ObjectNotFound, "The multipart upload no longer exists and no object was stored.");
         }
 
-        if (head.ContentLength != ticket.Size || head.ContentLength < profile.MinSizeBytes || head.ContentLength > profile.MaxSizeBytes)
+        if (StoredObjectCheck.Verify(ticket, profile, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
         {
-            await client.DeleteObjectAsync(bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
-            throw Reject(request, UploadRejectionReason.SizeMismatch, $"The completed object has {head.ContentLength} bytes; {ticket.Size} were declared. It was deleted.");
+            await S3StoredObjectFacts.DeleteRefusedAsync(client, new CheckedToken(ticket, ticket.Profile, profile, bucket), _logger, mismatch, cancellationToken).ConfigureAwait(false);
+            throw Reject(request, mismatch.Reason, mismatch.PublicMessage);
         }
 
         var uploaded = new UploadedObject
@@ -332,7 +364,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             Profile = ticket.Profile,
             Key = ticket.Key,
             Size = head.ContentLength,
-            ContentType = head.Headers.ContentType ?? ticket.ContentType,
+            ContentType = ticket.ContentType,
             ETag = head.ETag ?? etag ?? string.Empty,
             OwnerId = ticket.OwnerId,
         };
@@ -378,14 +410,15 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         return parts;
     }
 
-    private (UploadTicket Ticket, UploadProfileOptions Profile, string Bucket, MultipartLayout Layout) Check(UploadTokenRequest request)
+    private (UploadTicket Ticket, UploadProfileOptions Profile, string Bucket, MultipartLayout Layout) Check(UploadTokenRequest request) =>
+        CheckToken(request) is var t ? (t.Ticket, t.Profile, t.Bucket, MultipartLayout.Of(t.Ticket.Size, t.Ticket.PartSize)) : default;
+
+    private CheckedToken CheckToken(UploadTokenRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var ticket = TokenGuard.Check(_tokens, request, multipart: true);
-            var (_, profile, bucket) = _validator.GetProfile(ticket.Profile);
-            return (ticket, profile, bucket, MultipartLayout.Of(ticket.Size, ticket.PartSize));
+            return TokenGuard.Check(_tokens, _validator, request, multipart: true, _logger);
         }
         catch (UploadRejectedException e)
         {

@@ -27,7 +27,7 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
 
     internal override SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
     {
-        var headers = new Dictionary<string, string>(3 + StoredHeaderCount(upload), StringComparer.OrdinalIgnoreCase)
+        var headers = new Dictionary<string, string>(7 + StoredHeaderCount(upload), StringComparer.OrdinalIgnoreCase)
         {
             ["Content-Type"] = upload.ContentType,
             ["Content-Length"] = upload.Size.ToString(CultureInfo.InvariantCulture),
@@ -38,6 +38,25 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
         }
 
         AddStoredHeaders(upload, headers);
+        var profile = upload.Profile;
+        if (profile.PreventOverwrite)
+        {
+            // single-use: the store refuses a replay once the key exists (412 PreconditionFailed)
+            headers["If-None-Match"] = "*";
+        }
+
+        if (profile.ObjectAcl is { } acl)
+        {
+            // a signed canned ACL: no other x-amz-acl value, and no x-amz-grant-* header, is accepted with it
+            headers["x-amz-acl"] = acl;
+        }
+
+        if (profile.SealObjectHeaders)
+        {
+            // signed empty: any value a client adds breaks the signature (RGW honours these when unsigned)
+            headers["x-amz-tagging"] = string.Empty;
+            headers["x-amz-website-redirect-location"] = string.Empty;
+        }
 
         var url = Signer.Presign("PUT", AddressOf(upload.Bucket), upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
         return new SignedRequest("PUT", url, NoFields, headers);

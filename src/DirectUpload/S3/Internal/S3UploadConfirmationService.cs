@@ -36,13 +36,10 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
     {
         ArgumentNullException.ThrowIfNull(request);
         using var activity = DirectUploadTelemetry.ActivitySource.StartActivity("DirectUpload.ConfirmUpload");
-        UploadTicket ticket;
-        UploadProfileOptions profile;
-        string bucket;
+        CheckedToken checkedToken;
         try
         {
-            ticket = TokenGuard.Check(_tokens, request, multipart: false);
-            (_, profile, bucket) = _validator.GetProfile(ticket.Profile);
+            checkedToken = TokenGuard.Check(_tokens, _validator, request, multipart: false, _logger);
         }
         catch (UploadRejectedException e)
         {
@@ -50,6 +47,7 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
             throw;
         }
 
+        var (ticket, _, profile, bucket) = checkedToken;
         var client = _s3.RequiredClient;
         GetObjectMetadataResponse head;
         try
@@ -61,32 +59,14 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
             throw Rejected(ticket.Profile, new UploadRejectedException(UploadRejectionReason.ObjectNotFound, "No object has been uploaded for this token."));
         }
 
+        if (StoredObjectCheck.Verify(ticket, profile, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
+        {
+            await S3StoredObjectFacts.DeleteRefusedAsync(client, checkedToken, _logger, mismatch, cancellationToken).ConfigureAwait(false);
+            throw Rejected(ticket.Profile, mismatch.ToException());
+        }
+
         var size = head.ContentLength;
-        var contentType = head.Headers.ContentType ?? string.Empty;
-        UploadRejectedException? problem = null;
-        if (size != ticket.Size || size < profile.MinSizeBytes || size > profile.MaxSizeBytes)
-        {
-            problem = new UploadRejectedException(UploadRejectionReason.SizeMismatch, $"The object has {size} bytes; {ticket.Size} were declared.");
-        }
-        else if (!string.Equals(contentType, ticket.ContentType, StringComparison.OrdinalIgnoreCase))
-        {
-            problem = new UploadRejectedException(UploadRejectionReason.ContentTypeMismatch, $"The object's content type '{contentType}' is not the granted '{ticket.ContentType}'.");
-        }
-        else if (!EtagMatchesMd5(head.ETag, ticket.ContentMd5, profile))
-        {
-            problem = new UploadRejectedException(UploadRejectionReason.ChecksumMismatch, "The object's content does not match the Content-MD5 it was granted for.");
-        }
-
-        if (problem is not null)
-        {
-            if (profile.DeleteInvalidUploads)
-            {
-                await client.DeleteObjectAsync(bucket, ticket.Key, cancellationToken).ConfigureAwait(false);
-            }
-
-            throw Rejected(ticket.Profile, problem);
-        }
-
+        var contentType = ticket.ContentType; // the stored type parsed to exactly this normalized form
         var uploaded = new UploadedObject
         {
             Profile = ticket.Profile,
@@ -104,29 +84,6 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
         Log.UploadConfirmed(_logger, ticket.Profile, size);
         _telemetry.RecordCompleted(ticket.Profile, "SINGLE");
         return uploaded;
-    }
-
-    /// <summary>
-    /// For a single-request upload without SSE-KMS, S3's ETag is the hex MD5 of the content. Comparing it with the granted
-    /// Content-MD5 closes the gap on stores that accept a POST without checking its Content-MD5 (Ceph RGW). An ETag that is
-    /// not a plain MD5 (KMS encryption, multipart-style <c>-N</c> suffix) cannot be compared and is accepted.
-    /// </summary>
-    internal static bool EtagMatchesMd5(string? etag, string? contentMd5, UploadProfileOptions profile)
-    {
-        if (contentMd5 is null || etag is null || profile.ServerSideEncryption is "aws:kms" or "aws:kms:dsse")
-        {
-            return true;
-        }
-
-        var hex = ContentMd5.UnquoteETag(etag);
-        if (hex.Length != 32 || hex.Contains('-', StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        Span<byte> md5 = stackalloc byte[16];
-        return !ContentMd5.TryDecode(contentMd5, md5)
-            || string.Equals(Convert.ToHexStringLower(md5), hex, StringComparison.OrdinalIgnoreCase);
     }
 
     private UploadRejectedException Rejected(string profile, UploadRejectedException e)

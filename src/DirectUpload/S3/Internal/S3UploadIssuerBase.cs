@@ -61,7 +61,7 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
 
         activity?.SetTag(DirectUploadTelemetry.TagProfile, upload.ProfileName);
         cancellationToken.ThrowIfCancellationRequested();
-        var credentials = await S3.GetCredentialsAsync().ConfigureAwait(false);
+        var credentials = await S3.GetUploadCredentialsAsync().ConfigureAwait(false);
         var grant = Sign(upload, credentials);
         var token = _tokens.CreateToken(new UploadTicket
         {
@@ -71,6 +71,7 @@ internal abstract class S3UploadIssuerBase : IUploadPolicyIssuer
             Size = upload.Size,
             ContentType = upload.ContentType,
             ContentMd5 = upload.ContentMd5,
+            MetadataDigest = StoredObjectCheck.MetadataDigest(upload.Metadata),
             ExpiresAt = upload.ExpiresAt + upload.Profile.ConfirmationGracePeriod,
         });
 
