@@ -187,7 +187,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
         var (key, uploadId) = await CreateAsync();
         SetupStoredParts();
         _app.S3.SetupComplete("\"final-3\"");
-        _app.S3.SetupHead(key, Total, "video/mp4", "\"final-3\"");
+        _app.S3.SetupHeadAfterComplete(key, Total, "video/mp4", "\"final-3\"");
 
         var response = await _app.As("alice").PostJsonAsync(CompleteUrl(uploadId, key), new { parts = UppyParts("\"e1\"", "\"e2\"", "\"e3\"") });
 

@@ -13,7 +13,8 @@ namespace DirectUpload.AspNetCore.Internal;
 /// The handlers behind <see cref="Microsoft.AspNetCore.Builder.UppyCompanionEndpointRouteBuilderExtensions.MapUppyCompanion"/>:
 /// an adapter from Uppy's Companion S3 protocol to <see cref="IMultipartUploadService"/> and <see cref="IUploadPolicyIssuer"/>.
 /// Authorization, validation, signing and completion checks are theirs (and <see cref="UploadEndpoints"/>'); this class only
-/// translates, binds Uppy's <c>key</c> to the token, and fixes the part size to Uppy's chunking.
+/// translates, passes Uppy's <c>key</c> on to be bound to the token (<see cref="UploadTokenRequest.Key"/>), and fixes the
+/// part size to Uppy's chunking.
 /// </summary>
 internal sealed class UppyCompanionEndpoints
 {
@@ -62,10 +63,9 @@ internal sealed class UppyCompanionEndpoints
     public Task<IResult> SignPartAsync(HttpContext context, string uploadId, string partNumber, string? key) => RunAsync(context, async (caller, ct) =>
     {
         var number = ParsePartNumber(partNumber);
-        CheckKey(context, uploadId, key);
         var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
         var parts = await service.SignPartsAsync(
-            new MultipartPartsRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId, PartNumbers = [number] },
+            new MultipartPartsRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId, Key = key ?? string.Empty, PartNumbers = [number] },
             ct).ConfigureAwait(false);
         var part = parts[0];
         var now = context.RequestServices.GetService<TimeProvider>()?.GetUtcNow() ?? TimeProvider.System.GetUtcNow();
@@ -74,29 +74,26 @@ internal sealed class UppyCompanionEndpoints
 
     public Task<IResult> ListPartsAsync(HttpContext context, string uploadId, string? key) => RunAsync(context, async (caller, ct) =>
     {
-        CheckKey(context, uploadId, key);
         var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
-        var parts = await service.ListPartsAsync(new UploadTokenRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId }, ct).ConfigureAwait(false);
+        var parts = await service.ListPartsAsync(new UploadTokenRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId, Key = key ?? string.Empty }, ct).ConfigureAwait(false);
         return Ok(parts.Select(p => new UppyPartResponse(p.PartNumber, p.ETag, p.Size)).ToList());
     });
 
     public Task<IResult> CompleteAsync(HttpContext context, string uploadId, string? key) => RunAsync(context, async (caller, ct) =>
     {
-        CheckKey(context, uploadId, key);
         var body = await UploadEndpoints.ReadAsync<UppyCompleteBody>(context, _options.MaxCompleteRequestBodyBytes, ct).ConfigureAwait(false);
         var parts = (body.Parts ?? []).Select(p => new PartETag { PartNumber = p.PartNumber, ETag = p.ETag ?? string.Empty }).ToList();
         var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
         var uploaded = await service.CompleteAsync(
-            new MultipartCompleteRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId, Parts = parts },
+            new MultipartCompleteRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId, Key = key ?? string.Empty, Parts = parts },
             ct).ConfigureAwait(false);
         return Ok(new UppyCompleteResponse(uploaded.Key, uploaded.Key));
     });
 
     public Task<IResult> AbortAsync(HttpContext context, string uploadId, string? key) => RunAsync(context, async (caller, ct) =>
     {
-        CheckKey(context, uploadId, key);
         var service = context.RequestServices.GetRequiredService<IMultipartUploadService>();
-        await service.AbortAsync(new UploadTokenRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId }, ct).ConfigureAwait(false);
+        await service.AbortAsync(new UploadTokenRequest { Profile = _profile, Token = uploadId, OwnerId = caller.OwnerId, Key = key ?? string.Empty }, ct).ConfigureAwait(false);
         return Results.NoContent();
     });
 
@@ -187,24 +184,6 @@ internal sealed class UppyCompanionEndpoints
         && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= UploadProfileOptions.MaxPartCount
             ? n
             : throw new UploadRejectedException(UploadRejectionReason.InvalidPartNumber, "The part number must be a whole number from 1 to 10000.");
-
-    /// <summary>
-    /// Uppy sends back the key it was given; it must be the one the token (Uppy's uploadId) is bound to. The token's owner,
-    /// profile and expiry are checked by <see cref="IMultipartUploadService"/> as on every multipart call.
-    /// </summary>
-    private static void CheckKey(HttpContext context, string uploadId, string? key)
-    {
-        var ticket = context.RequestServices.GetRequiredService<IUploadTokenService>().ValidateToken(uploadId);
-        if (ticket.UploadId is null)
-        {
-            throw new UploadRejectedException(UploadRejectionReason.InvalidToken, "The upload id is not a multipart upload's.");
-        }
-
-        if (!string.Equals(ticket.Key, key, StringComparison.Ordinal))
-        {
-            throw new UploadRejectedException(UploadRejectionReason.InvalidToken, "The key does not belong to this upload.");
-        }
-    }
 
     private static IResult Ok<T>(T value) => Results.Json(value, Json.Options);
 
