@@ -79,6 +79,22 @@ else
   echo "run-sample: S3 at $DIRECTUPLOAD_S3_ENDPOINT, bucket $DIRECTUPLOAD_S3_BUCKET, region $DIRECTUPLOAD_S3_REGION" >&2
 fi
 
+# Store events: RGW's persistent topic pushes ObjectCreated events for photos/ to the sample's events endpoint
+# (thumbnails and the catalog row come from the event, not the browser). The secret is random per run.
+if [ -z "${Sample__EventsSecret:-}" ]; then
+  Sample__EventsSecret="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  export Sample__EventsSecret
+fi
+SAMPLE_URL="${SAMPLE_URL:-http://127.0.0.1:5080}"
+if [ "$RGW_STARTED" = 1 ] || [ -n "${RGW_ENDPOINT:-}" ]; then
+  RGW_ENDPOINT="${RGW_ENDPOINT:-$DIRECTUPLOAD_S3_ENDPOINT}" RGW_ACCESS_KEY="$DIRECTUPLOAD_S3_ACCESS_KEY" \
+  RGW_SECRET_KEY="$DIRECTUPLOAD_S3_SECRET_KEY" RGW_BUCKET="$DIRECTUPLOAD_S3_BUCKET" RGW_REGION="$DIRECTUPLOAD_S3_REGION" \
+    "$ROOT/eng/rgw/notify-setup.sh" --topic directupload-sample --prefix photos/ --replace \
+      --push "$SAMPLE_URL/uploads/events?secret=$Sample__EventsSecret" >/dev/null \
+    && echo "run-sample: RGW pushes photos/ events to $SAMPLE_URL/uploads/events (thumbnails)" >&2 \
+    || echo "run-sample: could not set up RGW's bucket notification; the album will show no thumbnails" >&2
+fi
+
 # Not exec: the EXIT trap must stop RGW after the sample ends. The sample runs in the
 # background (stdin passed on explicitly) and is waited for, so that a TERM sent to this
 # script (or Ctrl-C) is handled at once: the sample gets SIGTERM, then RGW is stopped.

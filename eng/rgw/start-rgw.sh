@@ -224,7 +224,8 @@ rgw_enable_lc_threads = false
 rgw_enable_quota_threads = false
 rgw_run_sync_thread = false
 rgw_dynamic_resharding = false
-rgw_enable_apis = s3, admin
+# "notifications" serves the SNS-style topic API (CreateTopic…) that bucket notifications need
+rgw_enable_apis = s3, admin, notifications
 rgw_init_timeout = $RGW_START_TIMEOUT
 EOF
 

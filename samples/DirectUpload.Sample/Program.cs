@@ -107,6 +107,7 @@ var catalog = UploadCatalog.Create(builder.Configuration.GetConnectionString("Up
 catalog.EnsureCreated();
 builder.Services.AddSingleton(catalog);
 builder.Services.AddSingleton<IUploadCompletedHandler, CatalogUploadCompletedHandler>();
+builder.Services.AddSampleProcessing(); // thumbnails, run by the store's events (SampleEvents.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 5. Listen on http://127.0.0.1:5080 unless --urls / ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS say otherwise
@@ -156,6 +157,7 @@ app.UseRateLimiter();
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // rate-limited per user (or client address): the grant and multipart endpoints are open to anonymous callers here
 app.MapDirectUploads("/uploads").RequireRateLimiting(SampleSecurity.UploadsRateLimitPolicy);
+app.MapSampleEvents(); // POST /uploads/events?secret=…, the store's bucket notifications (SampleEvents.cs)
 app.MapUppyDemo(); // Uppy's Companion S3 routes for /uppy-multipart.html: /uppy/videos/s3/… (UppyDemo.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
@@ -203,7 +205,7 @@ app.MapGet("/api/me", (ClaimsPrincipal user) =>
 });
 
 // The signed-in user's photos, newest first, each with a short-lived presigned GET URL to show it inline.
-app.MapGet("/api/photos", async (ClaimsPrincipal user, UploadCatalog uploads, IDownloadUrlIssuer downloads, CancellationToken ct) =>
+app.MapGet("/api/photos", async (ClaimsPrincipal user, UploadCatalog uploads, IDownloadUrlIssuer downloads, IAmazonS3 client, CancellationToken ct) =>
 {
     var owner = user.FindFirstValue(ClaimTypes.NameIdentifier);
     if (owner is null)
@@ -216,10 +218,16 @@ app.MapGet("/api/photos", async (ClaimsPrincipal user, UploadCatalog uploads, ID
     {
         var download = await downloads.CreateDownloadUrlAsync(
             new DownloadRequest { Profile = "photos", Key = photo.Key, OwnerId = owner, Inline = true, ContentType = photo.ContentType }, ct);
-        photos.Add(new { photo.Key, photo.FileName, photo.Size, photo.ContentType, photo.UploadedAt, download.Url, download.ExpiresAt });
+        // the thumbnail is written by the processor outside every upload prefix; the row is the caller's, so sign it here
+        var thumbnailUrl = photo.ThumbnailKey is null ? null : client.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = s3.Bucket, Key = photo.ThumbnailKey, Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(15),
+            Protocol = s3.ServiceUrl?.StartsWith("http:", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        });
+        photos.Add(new { photo.Key, photo.FileName, photo.Size, photo.ContentType, photo.UploadedAt, download.Url, download.ExpiresAt, photo.Width, photo.Height, thumbnailUrl });
     }
 
-    return Results.Ok(new { photos });
+    return Results.Ok(new { photos, eventsEnabled = SampleEvents.EventsEnabled(app.Configuration) });
 });
 
 // The newest uploads of a shared (not per-user) profile: "documents" or "large".

@@ -6,6 +6,15 @@ namespace DirectUpload.Sample;
 /// <summary>One confirmed upload, as the catalog stores it.</summary>
 public sealed record UploadRecord(string Key, string Profile, string? Owner, long Size, string ContentType, string ETag, DateTimeOffset UploadedAt)
 {
+    /// <summary>Gets the image width in pixels, once the thumbnail processor ran.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Gets the image height in pixels, once the thumbnail processor ran.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>Gets the key of the thumbnail, once the thumbnail processor ran.</summary>
+    public string? ThumbnailKey { get; init; }
+
     /// <summary>The original file name: the part of the key's last segment after the random id (keys end "{id}-{name}").</summary>
     public string FileName
     {
@@ -69,6 +78,36 @@ public sealed class UploadCatalog
             CREATE INDEX IF NOT EXISTS ix_uploads_profile_owner ON uploads (profile, owner, uploaded_at);
             """;
         command.ExecuteNonQuery();
+
+        // columns the thumbnail processor fills (added to catalogs created before it existed)
+        foreach (var (column, type) in new[] { ("width", "INTEGER"), ("height", "INTEGER"), ("thumbnail_key", "TEXT") })
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('uploads') WHERE name = $name";
+            check.Parameters.AddWithValue("$name", column);
+            if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                using var alter = connection.CreateCommand();
+                alter.CommandText = $"ALTER TABLE uploads ADD COLUMN {column} {type} NULL";
+                alter.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>Records what the thumbnail processor found; idempotent. The row exists: processing runs after the completion hook.</summary>
+    public async Task SetImageFactsAsync(string key, int width, int height, string thumbnailKey, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE uploads SET width = $width, height = $height, thumbnail_key = $thumb WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$width", width);
+        command.Parameters.AddWithValue("$height", height);
+        command.Parameters.AddWithValue("$thumb", thumbnailKey);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new InvalidOperationException("The upload is not in the catalog yet; the event will be delivered again.");
+        }
     }
 
     /// <summary>Inserts or updates the row of a key. A retried confirmation updates the facts and keeps the first upload time.</summary>
@@ -100,8 +139,8 @@ public sealed class UploadCatalog
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = owner is null
-            ? "SELECT key, profile, owner, size, content_type, etag, uploaded_at FROM uploads WHERE profile = $profile ORDER BY uploaded_at DESC, key DESC LIMIT $limit"
-            : "SELECT key, profile, owner, size, content_type, etag, uploaded_at FROM uploads WHERE profile = $profile AND owner = $owner ORDER BY uploaded_at DESC, key DESC LIMIT $limit";
+            ? "SELECT key, profile, owner, size, content_type, etag, uploaded_at, width, height, thumbnail_key FROM uploads WHERE profile = $profile ORDER BY uploaded_at DESC, key DESC LIMIT $limit"
+            : "SELECT key, profile, owner, size, content_type, etag, uploaded_at, width, height, thumbnail_key FROM uploads WHERE profile = $profile AND owner = $owner ORDER BY uploaded_at DESC, key DESC LIMIT $limit";
         command.Parameters.AddWithValue("$profile", profile);
         command.Parameters.AddWithValue("$limit", limit);
         if (owner is not null)
@@ -120,7 +159,12 @@ public sealed class UploadCatalog
                 reader.GetInt64(3),
                 reader.GetString(4),
                 reader.GetString(5),
-                DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+                DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+            {
+                Width = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                Height = reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                ThumbnailKey = reader.IsDBNull(9) ? null : reader.GetString(9),
+            });
         }
 
         return records;

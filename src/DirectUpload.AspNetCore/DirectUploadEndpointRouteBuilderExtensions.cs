@@ -84,5 +84,33 @@ public static class DirectUploadEndpointRouteBuilderExtensions
         return group;
     }
 
+    /// <summary>
+    /// Maps <c>POST {pattern}</c>, the endpoint the store pushes its event notifications to: Ceph RGW HTTP topics
+    /// (<c>push-endpoint=https://host{pattern}?secret=…</c>), S3 → SNS → HTTPS subscriptions (envelopes verified, see
+    /// <see cref="DirectUploadEventEndpointOptions.SnsTopicArns"/>), or any webhook relay of <c>{"Records":[…]}</c>. Each push
+    /// must present <see cref="DirectUploadEventEndpointOptions.Secret"/>. The notification goes to
+    /// <see cref="DirectUpload.IS3EventDispatcher"/>: 200 <c>{"handled":n}</c> once every record is durably handled, 503 <c>event_retry</c>
+    /// when it must be delivered again, 400 <c>invalid_event</c>, 401 <c>invalid_event_secret</c> /
+    /// <c>invalid_sns_signature</c>, 403 <c>sns_topic_not_allowed</c>, 413 <c>request_too_large</c>. No authorization
+    /// policy applies (the store is not a signed-in user): the secret is the authentication.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder (e.g. the <c>WebApplication</c>).</param>
+    /// <param name="pattern">The route, e.g. <c>/uploads/events</c>.</param>
+    /// <param name="configure">Configures the endpoint; <see cref="DirectUploadEventEndpointOptions.Secret"/> is required.</param>
+    /// <returns>The endpoint's builder, to add conventions such as rate limiting.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pattern"/> is null or empty.</exception>
+    /// <exception cref="InvalidOperationException">The options are invalid (no secret, or a bad body limit).</exception>
+    public static RouteHandlerBuilder MapDirectUploadEvents(this IEndpointRouteBuilder endpoints, string pattern, Action<DirectUploadEventEndpointOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new DirectUploadEventEndpointOptions();
+        configure(options);
+        var handler = new EventEndpoint(options);
+        return endpoints.MapPost(pattern, (Delegate)(Func<HttpContext, Task<IResult>>)handler.HandleAsync).WithName(Name(pattern, "events")).AllowAnonymous();
+    }
+
     private static string Name(string prefix, string endpoint) => string.Concat("DirectUpload", prefix.Replace('/', '-'), "-", endpoint);
 }

@@ -43,6 +43,10 @@ public class DirectUploadOptions
     /// <value>The service key. The default value is <see langword="null"/>.</value>
     public string? UploadSigningClientServiceKey { get; set; }
 
+    /// <summary>Gets the options of the event pipeline (completion markers, claims, processing retries).</summary>
+    /// <value>The event options.</value>
+    public DirectUploadEventOptions Events { get; } = new();
+
     /// <summary>Gets the upload profiles by name (case-insensitive).</summary>
     /// <value>The profiles. The default value is an empty dictionary.</value>
     public IDictionary<string, UploadProfileOptions> Profiles { get; } =

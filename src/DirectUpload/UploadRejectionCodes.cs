@@ -33,6 +33,7 @@ public static class UploadRejectionCodes
         UploadRejectionReason.ChecksumMismatch => "checksum_mismatch",
         UploadRejectionReason.MetadataMismatch => "metadata_mismatch",
         UploadRejectionReason.ObjectExists => "object_exists",
+        UploadRejectionReason.CompletionInProgress => "completion_in_progress",
         _ => "rejected",
     };
 }

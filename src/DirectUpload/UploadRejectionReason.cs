@@ -80,4 +80,7 @@ public enum UploadRejectionReason
 
     /// <summary>An object already exists under the key, and the profile's grants may only create it (<see cref="UploadProfileOptions.PreventOverwrite"/>).</summary>
     ObjectExists = 25,
+
+    /// <summary>Another instance (or the store's event) is completing this upload right now; try again shortly.</summary>
+    CompletionInProgress = 26,
 }

@@ -174,6 +174,7 @@ function createContext(file, options) {
     multipartStarted: false,
     lastBytes: -1,
     onProgress: options.onProgress,
+    confirm: options.confirm ?? true,
   };
   ctx.report = (bytes) => {
     if (!ctx.onProgress) return;
@@ -219,8 +220,12 @@ async function uploadSingle(ctx, allowMultipartFallback) {
   }, { onRetry: () => ctx.report(0) });
   ctx.report(ctx.total);
 
+  if (!ctx.confirm) {
+    // the host learns of the upload from the store's event notification instead (MapDirectUploadEvents)
+    return { key: grant.key, size: ctx.total, contentType: ctx.contentType, etag: undefined, method, confirmed: false };
+  }
   const done = await callHost(ctx, 'POST', `${ctx.profileUrl}/complete`, { token: grant.token });
-  return { key: done.key ?? grant.key, size: done.size ?? ctx.total, contentType: done.contentType, etag: done.etag, method };
+  return { key: done.key ?? grant.key, size: done.size ?? ctx.total, contentType: done.contentType, etag: done.etag, method, confirmed: true };
 }
 
 // ------------------------------------------------------------------------------------------ multipart

@@ -38,6 +38,7 @@ public sealed class CompleteEndpointTests : IDisposable
             OwnerId = "alice",
         });
         _app.S3.VerifyHead(key, Times.Once());
+        _app.S3.VerifyLedger();
         _app.S3.VerifyNoOtherCalls();
     }
 
@@ -54,6 +55,7 @@ public sealed class CompleteEndpointTests : IDisposable
         second.GetRawText().Should().Be(first.GetRawText());
         _app.Completed.Calls.Should().HaveCount(2).And.OnlyContain(c => c.Key == key && c.Size == 1234);
         _app.S3.VerifyHead(key, Times.Exactly(2));
+        _app.S3.VerifyLedger();
         _app.S3.VerifyNoOtherCalls();
     }
 

@@ -34,6 +34,7 @@ public sealed class GrantEndpointTests : IDisposable
         {
             ["Content-Type"] = "image/jpeg",
             ["Content-Length"] = "1234",
+            ["x-amz-meta-du-grant"] = grant.GetProperty("headers").GetProperty("x-amz-meta-du-grant").GetString()!,
             ["If-None-Match"] = "*",
             ["x-amz-acl"] = "bucket-owner-full-control",
             ["x-amz-tagging"] = string.Empty,
@@ -61,7 +62,7 @@ public sealed class GrantEndpointTests : IDisposable
         var key = grant.GetProperty("key").GetString()!;
         key.Should().MatchRegex("^docs/[0-9a-z]{26}\\.pdf$");
         var fields = grant.GetProperty("fields");
-        fields.MemberNames().Should().Equal("key", "Content-Type", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature");
+        fields.MemberNames().Should().Equal("key", "Content-Type", "x-amz-meta-du-grant", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature");
         var values = fields.ToStringDictionary();
         values["key"].Should().Be(key);
         values["Content-Type"].Should().Be("application/pdf");

@@ -59,7 +59,8 @@ public sealed class ConfirmationTests : IDisposable
         first.ContentType.Should().Be("application/octet-stream");
         first.ETag.Trim('"').Should().Be(Convert.ToHexStringLower(Convert.FromBase64String(TestData.Md5(body))));
         again.Should().BeEquivalentTo(first);
-        _handler.Keys.Should().Equal(grant.Key, grant.Key);
+        // the hook runs once per object version: the second confirm finds the completion marker
+        _handler.Keys.Should().Equal(grant.Key);
     }
 
     [Fact]

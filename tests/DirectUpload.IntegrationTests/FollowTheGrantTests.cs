@@ -156,7 +156,7 @@ public sealed class FollowTheGrantTests
         {
             raw.Should().NotContainKey("Cache-Control").And.NotContainKey("Content-Disposition");
         }
-        stored.Metadata.Keys.Select(k => k.ToLowerInvariant()).Should().BeEquivalentTo(["x-amz-meta-app", "x-amz-meta-album"]);
+        stored.Metadata.Keys.Select(k => k.ToLowerInvariant()).Should().BeEquivalentTo(["x-amz-meta-app", "x-amz-meta-album", "x-amz-meta-du-grant"]);
         stored.Metadata["x-amz-meta-app"].Should().Be("directupload-it");
         stored.Metadata["x-amz-meta-album"].Should().Be("summer");
         stored.ETag.Trim('"').Should().Be(Convert.ToHexStringLower(Convert.FromBase64String(TestData.Md5(body))));

@@ -20,6 +20,7 @@ internal static class Problems
         UploadRejectionReason.ChecksumMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.MetadataMismatch => StatusCodes.Status422UnprocessableEntity,
         UploadRejectionReason.ObjectExists => StatusCodes.Status409Conflict,
+        UploadRejectionReason.CompletionInProgress => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -45,7 +46,7 @@ internal static class Problems
         403 => "The upload is not allowed.",
         404 => "Not found.",
         413 => "Too large.",
-        409 => "The object already exists.",
+        409 => "The object already exists, or is being completed elsewhere.",
         415 => "Unsupported media type.",
         422 => "The upload does not match its grant.",
         502 => "The storage service failed.",

@@ -307,6 +307,16 @@ internal static partial class EndpointLog
     public const string Category = "DirectUpload.AspNetCore";
 
     internal const int IdStorageFailed = 50;
+    internal const int IdEventRefused = 51;
+    internal const int IdEventRetry = 52;
+
+    [LoggerMessage(EventId = IdEventRefused, EventName = "EventRefused", Level = LogLevel.Warning,
+        Message = "Refused a push to the event endpoint: {Code}.")]
+    public static partial void EventRefused(ILogger logger, string code);
+
+    [LoggerMessage(EventId = IdEventRetry, EventName = "EventRetry", Level = LogLevel.Warning,
+        Message = "An event could not be handled ({ErrorType}); answered 503 so that the store delivers it again.")]
+    public static partial void EventRetry(ILogger logger, string errorType, Exception exception);
 
     [LoggerMessage(EventId = IdStorageFailed, EventName = "StorageFailed", Level = LogLevel.Warning,
         Message = "The storage service failed a call for upload profile {Profile}: {ErrorCode} (HTTP {StatusCode}); the client got 502 storage_error.")]

@@ -7,7 +7,11 @@ namespace DirectUpload;
 /// </summary>
 public interface IUploadConfirmationService
 {
-    /// <summary>Confirms an upload. Idempotent: confirming the same upload again returns the same facts.</summary>
+    /// <summary>
+    /// Confirms an upload. Idempotent: confirming the same upload again returns the same facts, and the completion hooks
+    /// run once per object version, whether this call, a retried one or the store's event (<see cref="IS3EventDispatcher"/>)
+    /// comes first, on any number of app instances (a conditional marker write in the bucket decides).
+    /// </summary>
     /// <param name="request">The profile, token and caller.</param>
     /// <param name="cancellationToken">A token to cancel the call.</param>
     /// <returns>The stored object.</returns>
@@ -23,7 +27,8 @@ public interface IUploadConfirmationService
 /// <summary>
 /// A host hook called when an upload is confirmed or a multipart upload completed, e.g. to write a database row.
 /// Register any number with <c>services.AddSingleton&lt;IUploadCompletedHandler, MyHandler&gt;()</c> (or scoped, when the
-/// call runs in a scope). A retried confirmation calls it again with the same facts, so make it idempotent (e.g. upsert by key).
+/// call runs in a scope). It runs once per object version (client confirm, multipart completion and the store's event share
+/// one claim); should it throw, the claim is released and a retry calls it again, so keep it idempotent (e.g. upsert by key).
 /// </summary>
 public interface IUploadCompletedHandler
 {

@@ -46,6 +46,7 @@ public static class DirectUploadServiceCollectionExtensions
         services.TryAddSingleton<IDownloadUrlIssuer>(sp => ActivatorUtilities.CreateInstance<S3DownloadUrlIssuer>(sp, LoggerFactory(sp)));
 
         // scoped: they call the host's hooks, which may be scoped (e.g. a DbContext)
+        services.TryAddScoped(sp => ActivatorUtilities.CreateInstance<UploadCompletion>(sp, LoggerFactory(sp)));
         services.TryAddScoped<IMultipartUploadService>(sp => ActivatorUtilities.CreateInstance<S3MultipartUploadService>(sp, LoggerFactory(sp)));
         services.TryAddScoped<IUploadConfirmationService>(sp => ActivatorUtilities.CreateInstance<S3UploadConfirmationService>(sp, LoggerFactory(sp)));
         services.TryAddScoped<IS3EventDispatcher>(sp => ActivatorUtilities.CreateInstance<S3EventDispatcher>(sp, LoggerFactory(sp)));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 
 namespace DirectUpload;
@@ -19,7 +18,13 @@ public sealed class S3ObjectEvent
     /// <summary>Gets the bucket name.</summary>
     public required string Bucket { get; init; }
 
-    /// <summary>Gets the object key, decoded (S3 sends it form-URL-encoded: <c>+</c> for space, <c>%XX</c> for UTF-8 bytes).</summary>
+    /// <summary>Gets the event source, e.g. <c>aws:s3</c> or <c>ceph:s3</c> (Ceph RGW).</summary>
+    public string? Source { get; init; }
+
+    /// <summary>
+    /// Gets the object key, decoded: AWS (and MinIO) send it form-URL-encoded (<c>+</c> for space, <c>%XX</c> for UTF-8
+    /// bytes); Ceph RGW (<c>eventSource</c> <c>ceph:s3</c>) sends it as is.
+    /// </summary>
     public required string Key { get; init; }
 
     /// <summary>Gets the object size in bytes (0 for removals).</summary>
@@ -76,15 +81,18 @@ public static class S3EventNotification
             {
                 var s3 = record.GetProperty("s3");
                 var obj = s3.GetProperty("object");
+                var source = record.TryGetProperty("eventSource", out var src) && src.ValueKind == JsonValueKind.String ? src.GetString() : null;
+                var rawKey = obj.GetProperty("key").GetString() ?? string.Empty;
                 events.Add(new S3ObjectEvent
                 {
+                    Source = source,
                     EventName = record.GetProperty("eventName").GetString() ?? string.Empty,
                     EventTime = record.TryGetProperty("eventTime", out var time) && time.ValueKind == JsonValueKind.String
                         ? DateTimeOffset.Parse(time.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
                         : default,
                     Region = record.TryGetProperty("awsRegion", out var region) ? region.GetString() : null,
                     Bucket = s3.GetProperty("bucket").GetProperty("name").GetString() ?? string.Empty,
-                    Key = WebUtility.UrlDecode(obj.GetProperty("key").GetString() ?? string.Empty),
+                    Key = source is not null && source.StartsWith("ceph:", StringComparison.Ordinal) ? rawKey : DecodeKey(rawKey),
                     Size = obj.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number ? size.GetInt64() : 0,
                     ETag = obj.TryGetProperty("eTag", out var etag) ? etag.GetString() : null,
                     VersionId = obj.TryGetProperty("versionId", out var version) ? version.GetString() : null,
@@ -99,26 +107,90 @@ public static class S3EventNotification
             throw new FormatException("The JSON is not a well-formed S3 event notification.", e);
         }
     }
+
+    /// <summary>
+    /// Decodes a form-URL-encoded key as AWS writes it into events (<c>+</c> for space, <c>%XX</c> for each UTF-8 byte), strictly:
+    /// a malformed escape or invalid UTF-8 is a <see cref="FormatException"/>, never a silently different key.
+    /// </summary>
+    /// <param name="encoded">The encoded key.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="FormatException">The text is not well-formed.</exception>
+    public static string DecodeKey(string encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (encoded.AsSpan().IndexOfAny('%', '+') < 0)
+        {
+            return encoded;
+        }
+
+        var bytes = new List<byte>(encoded.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var c = encoded[i];
+            if (c == '+')
+            {
+                bytes.Add((byte)' ');
+            }
+            else if (c == '%')
+            {
+                if (i + 2 >= encoded.Length || !char.IsAsciiHexDigit(encoded[i + 1]) || !char.IsAsciiHexDigit(encoded[i + 2]))
+                {
+                    throw new FormatException("The event's object key has a malformed %-escape.");
+                }
+
+                bytes.Add((byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2])));
+                i += 2;
+            }
+            else
+            {
+                var rune = char.IsSurrogate(c) && i + 1 < encoded.Length && System.Text.Rune.TryCreate(c, encoded[i + 1], out var pair)
+                    ? pair
+                    : System.Text.Rune.TryCreate(c, out var single) ? single : throw new FormatException("The event's object key is not valid UTF-16.");
+                var n = rune.EncodeToUtf8(utf8);
+                for (var j = 0; j < n; j++)
+                {
+                    bytes.Add(utf8[j]);
+                }
+
+                i += rune.Utf16SequenceLength - 1;
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes.ToArray());
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new FormatException("The event's object key is not valid UTF-8 once decoded.", e);
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-/// <summary>Post-processing for stored objects (thumbnails, metadata extraction…), driven by S3 event notifications.</summary>
-public interface IS3ObjectEventProcessor
-{
-    /// <summary>Handles one event.</summary>
-    /// <param name="objectEvent">The event.</param>
-    /// <param name="cancellationToken">A token to cancel the work.</param>
-    /// <returns>A task that completes when the event is handled.</returns>
-    ValueTask ProcessAsync(S3ObjectEvent objectEvent, CancellationToken cancellationToken);
-}
-
-/// <summary>Parses a notification and hands every record to every registered <see cref="IS3ObjectEventProcessor"/>.</summary>
+/// <summary>
+/// The one entry point of the event pipeline, for an HTTP push endpoint, a queue worker or a Lambda handler alike: parses
+/// <c>{"Records":[…]}</c> (AWS and Ceph RGW shapes, or an SNS envelope), and for each <c>ObjectCreated</c> record of an object
+/// a DirectUpload grant issued runs event-driven confirmation (the same checks as the client's confirm), the completion hooks
+/// (<see cref="IUploadCompletedHandler"/>, exactly once per object version across instances), then the processing hooks
+/// (<see cref="IUploadProcessor"/>, at least once, with retries and a dead letter).
+/// </summary>
 public interface IS3EventDispatcher
 {
-    /// <summary>Dispatches a notification (from a Lambda handler, a queue worker or a webhook).</summary>
+    /// <summary>
+    /// Handles a notification. Returns normally only when every record is durably handled: confirmed and processed,
+    /// dead-lettered, refused (the object does not match its grant), or skipped (not an object DirectUpload granted, logged).
+    /// Throws when the message must be delivered again (the store, a hook or a processor failed, or another instance holds
+    /// the claim): answer 5xx, or nack the message.
+    /// </summary>
     /// <param name="json">The notification JSON.</param>
     /// <param name="cancellationToken">A token to cancel the work.</param>
-    /// <returns>The number of records dispatched.</returns>
+    /// <returns>The number of records that named an object DirectUpload granted and were handled.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
-    /// <exception cref="FormatException">The text is not an S3 event notification.</exception>
+    /// <exception cref="FormatException">The text is not an S3 event notification; delivering it again will not help.</exception>
     Task<int> DispatchAsync(string json, CancellationToken cancellationToken = default);
 }

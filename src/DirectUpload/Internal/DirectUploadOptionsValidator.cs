@@ -50,7 +50,50 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
             ValidateProfile(options, profileName, profile, errors);
         }
 
+        ValidateEvents(options, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateEvents(DirectUploadOptions options, List<string> errors)
+    {
+        var events = options.Events;
+        var prefix = events.InternalPrefix;
+        if (string.IsNullOrEmpty(prefix) || prefix[0] == '/' || prefix[^1] != '/' || prefix.Length > 256 || !ObjectKeys.IsValidKey(prefix + "x", prefix, out _))
+        {
+            errors.Add($"DirectUploadOptions.Events.InternalPrefix '{prefix}' must be a valid key prefix ending with '/' (at most 256 characters).");
+        }
+        else
+        {
+            foreach (var (name, profile) in options.Profiles)
+            {
+                var keyPrefix = profile?.KeyPrefix ?? string.Empty;
+                if (keyPrefix.Length > 0 && (keyPrefix.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(keyPrefix, StringComparison.Ordinal)))
+                {
+                    errors.Add($"Profile '{name}': KeyPrefix '{keyPrefix}' overlaps DirectUploadOptions.Events.InternalPrefix '{prefix}'.");
+                }
+            }
+        }
+
+        if (events.ClaimLease < TimeSpan.FromSeconds(1) || events.ClaimLease > TimeSpan.FromDays(1))
+        {
+            errors.Add($"DirectUploadOptions.Events.ClaimLease '{events.ClaimLease}' must be between 1 second and 1 day.");
+        }
+
+        if (events.ConfirmWait < TimeSpan.Zero || events.ConfirmWait > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"DirectUploadOptions.Events.ConfirmWait '{events.ConfirmWait}' must be between 0 and 1 minute.");
+        }
+
+        if (events.ProcessingRetryDelays.Count > 10 || events.ProcessingRetryDelays.Any(d => d < TimeSpan.Zero || d > TimeSpan.FromMinutes(1)))
+        {
+            errors.Add("DirectUploadOptions.Events.ProcessingRetryDelays must hold at most 10 delays of 0 to 1 minute each.");
+        }
+
+        if (events.MaxProcessingDeliveries is < 1 or > 1000)
+        {
+            errors.Add($"DirectUploadOptions.Events.MaxProcessingDeliveries '{events.MaxProcessingDeliveries}' must be between 1 and 1000.");
+        }
     }
 
     private static void ValidateProfile(DirectUploadOptions options, string name, UploadProfileOptions? profile, List<string> errors)

@@ -23,6 +23,15 @@ internal static partial class Log
     internal const int IdConfirmationRejected = 21;
     internal const int IdDownloadIssued = 30;
     internal const int IdEventDispatched = 40;
+    internal const int IdEventRecordSkipped = 41;
+    internal const int IdEventNotGranted = 42;
+    internal const int IdEventRejected = 43;
+    internal const int IdCompletionAlreadyDone = 44;
+    internal const int IdClaimTakenOver = 45;
+    internal const int IdCompletionHookFailed = 46;
+    internal const int IdProcessingFailed = 47;
+    internal const int IdDeadLettered = 48;
+    internal const int IdEventCompleted = 49;
     internal const int IdTokenRefused = 22;
     internal const int IdStoredObjectMismatch = 23;
 
@@ -83,4 +92,40 @@ internal static partial class Log
     [LoggerMessage(EventId = IdStoredObjectMismatch, EventName = "StoredObjectMismatch", Level = LogLevel.Information,
         Message = "The stored object of an upload for profile {Profile} does not match its grant: {Field}, {Detail}; deleted: {Deleted}.")]
     public static partial void StoredObjectMismatch(ILogger logger, string profile, string field, string detail, bool deleted);
+
+    [LoggerMessage(EventId = IdEventRecordSkipped, EventName = "EventRecordSkipped", Level = LogLevel.Debug,
+        Message = "Skipped an S3 event record ({EventName}): {Why}.")]
+    public static partial void EventRecordSkipped(ILogger logger, string eventName, string why);
+
+    [LoggerMessage(EventId = IdEventNotGranted, EventName = "EventNotGranted", Level = LogLevel.Warning,
+        Message = "Skipped an S3 event for an object in bucket {Bucket} that carries no valid DirectUpload grant seal.")]
+    public static partial void EventNotGranted(ILogger logger, string bucket);
+
+    [LoggerMessage(EventId = IdEventRejected, EventName = "EventRejected", Level = LogLevel.Warning,
+        Message = "An object announced by an S3 event for profile {Profile} does not match its grant: {Reason}.")]
+    public static partial void EventRejected(ILogger logger, string profile, string reason);
+
+    [LoggerMessage(EventId = IdCompletionAlreadyDone, EventName = "CompletionAlreadyDone", Level = LogLevel.Debug,
+        Message = "The completion hooks already ran for this object version (profile {Profile}).")]
+    public static partial void CompletionAlreadyDone(ILogger logger, string profile);
+
+    [LoggerMessage(EventId = IdClaimTakenOver, EventName = "ClaimTakenOver", Level = LogLevel.Warning,
+        Message = "Took over an expired completion claim #{Claim} for profile {Profile}; its holder did not finish within the lease.")]
+    public static partial void ClaimTakenOver(ILogger logger, string profile, int claim);
+
+    [LoggerMessage(EventId = IdCompletionHookFailed, EventName = "CompletionHookFailed", Level = LogLevel.Error,
+        Message = "A completion hook failed for profile {Profile}; the claim was released so a retry runs it again.")]
+    public static partial void CompletionHookFailed(ILogger logger, string profile, Exception exception);
+
+    [LoggerMessage(EventId = IdProcessingFailed, EventName = "ProcessingFailed", Level = LogLevel.Warning,
+        Message = "Processor {Processor} failed for profile {Profile} (delivery {Delivery}, attempt {Attempt}).")]
+    public static partial void ProcessingFailed(ILogger logger, string processor, string profile, int delivery, int attempt, Exception exception);
+
+    [LoggerMessage(EventId = IdDeadLettered, EventName = "DeadLettered", Level = LogLevel.Error,
+        Message = "Gave up processing an upload of profile {Profile} after {Deliveries} deliveries; dead letter {DeadLetterKey}.")]
+    public static partial void DeadLettered(ILogger logger, string profile, int deliveries, string deadLetterKey);
+
+    [LoggerMessage(EventId = IdEventCompleted, EventName = "EventCompleted", Level = LogLevel.Debug,
+        Message = "Handled an S3 event for profile {Profile}: hooks ran {HooksRan}, processed {Processed}.")]
+    public static partial void EventCompleted(ILogger logger, string profile, bool hooksRan, bool processed);
 }

@@ -110,7 +110,10 @@ internal static class StoredObjectCheck
     public static string? MetadataDigest(IEnumerable<KeyValuePair<string, string>> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var sorted = metadata.Select(m => new KeyValuePair<string, string>(m.Key.ToLowerInvariant(), m.Value)).ToList();
+        // the grant seal (x-amz-meta-du-grant) is verified by its own MAC; it cannot be part of the digest it carries
+        var sorted = metadata
+            .Where(m => !string.Equals(m.Key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
+            .Select(m => new KeyValuePair<string, string>(m.Key.ToLowerInvariant(), m.Value)).ToList();
         if (sorted.Count == 0)
         {
             return null;

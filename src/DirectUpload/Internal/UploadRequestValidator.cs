@@ -14,6 +14,7 @@ internal sealed class UploadRequestValidator
 
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private SealKey? _sealKey;
 
     public UploadRequestValidator(IOptionsMonitor<DirectUploadOptions> options, TimeProvider timeProvider)
     {
@@ -107,7 +108,42 @@ internal sealed class UploadRequestValidator
 
         var now = DirectUpload.S3.Internal.SigV4Signer.SigningInstant(_timeProvider);
         var key = CreateKey(name, profile, request.FileName, contentType, owner, now);
+        if (key.StartsWith(_options.CurrentValue.Events.InternalPrefix, StringComparison.Ordinal))
+        {
+            throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{name}' lies under DirectUpload's internal prefix.");
+        }
+
+        metadata = AddSeal(metadata, bucket, key, new SealedFacts
+        {
+            P = name,
+            O = owner,
+            S = request.Size,
+            T = contentType,
+            M = md5,
+            U = singleRequest ? null : true,
+            D = StoredObjectCheck.MetadataDigest(metadata),
+        });
         return new ValidatedUpload(name, profile, bucket, key, contentType, request.Size, md5, owner, metadata, now, now + profile.Expiry);
+    }
+
+    /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>
+    private List<KeyValuePair<string, string>> AddSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string bucket, string key, SealedFacts facts)
+    {
+        var configured = _options.CurrentValue.TokenSigningKey;
+        var cached = Volatile.Read(ref _sealKey);
+        if (cached is null || !string.Equals(cached.Base64, configured, StringComparison.Ordinal))
+        {
+            var decoded = UploadTokenService.DecodeKey(configured)
+                ?? throw new InvalidOperationException("DirectUploadOptions.TokenSigningKey is not set to a base64 key of at least 32 bytes.");
+            cached = new SealKey(configured!, decoded);
+            Volatile.Write(ref _sealKey, cached);
+        }
+
+        var merged = new List<KeyValuePair<string, string>>(metadata.Count + 1);
+        merged.AddRange(metadata);
+        merged.Add(new(GrantSeal.MetadataKey, GrantSeal.Create(cached.Key, bucket, key, facts)));
+        merged.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return merged;
     }
 
     public static string CreateKey(string name, UploadProfileOptions profile, string fileName, string contentType, string? owner, DateTimeOffset now)
@@ -250,6 +286,11 @@ internal sealed class UploadRequestValidator
         var merged = new List<KeyValuePair<string, string>>(count);
         foreach (var pair in profile.Metadata)
         {
+            if (string.Equals(pair.Key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{GrantSeal.MetadataKey}' is reserved by DirectUpload.");
+            }
+
             merged.Add(new(pair.Key.ToLowerInvariant(), pair.Value));
         }
 
@@ -257,6 +298,11 @@ internal sealed class UploadRequestValidator
         {
             foreach (var (key, value) in client)
             {
+                if (string.Equals(key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{GrantSeal.MetadataKey}' is reserved by DirectUpload.");
+                }
+
                 if (!IsAllowedMetadataKey(profile.AllowedMetadataKeys, key))
                 {
                     throw Reject(UploadRejectionReason.MetadataNotAllowed, $"Profile '{name}' does not allow the metadata key '{Truncate(key)}'.");
@@ -321,6 +367,8 @@ internal sealed class UploadRequestValidator
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static UploadRejectedException Reject(UploadRejectionReason reason, string message) => new(reason, message);
+
+    private sealed record SealKey(string Base64, byte[] Key);
 }
 
 /// <summary>Rules for user metadata keys and values (they travel as HTTP headers and form fields).</summary>

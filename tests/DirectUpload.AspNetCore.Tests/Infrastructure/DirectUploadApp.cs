@@ -56,6 +56,7 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
             AuthenticationRegion = "us-east-1",
             DefaultAWSCredentials = Credentials,
         });
+        S3.SetupLedger();
     }
 
     public S3Mode Mode { get; }

@@ -27,6 +27,25 @@ public static class S3Replies
                 return response;
             });
 
+    /// <summary>
+    /// The completion ledger's calls (marker listing and conditional marker writes) as on an empty ledger, every time:
+    /// each confirmation then behaves as the first one, as these endpoint tests expect.
+    /// </summary>
+    public static void SetupLedger(this Mock<IAmazonS3> s3)
+    {
+        s3.Setup(c => c.ListObjectsV2Async(It.IsAny<ListObjectsV2Request>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new ListObjectsV2Response { S3Objects = [], HttpStatusCode = HttpStatusCode.OK });
+        s3.Setup(c => c.PutObjectAsync(It.Is<PutObjectRequest>(r => r.Key.StartsWith(".directupload/", StringComparison.Ordinal)), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new PutObjectResponse { HttpStatusCode = HttpStatusCode.OK });
+    }
+
+    /// <summary>Verifies the completion ledger was consulted (so that <c>VerifyNoOtherCalls</c> then checks the rest).</summary>
+    public static void VerifyLedger(this Mock<IAmazonS3> s3)
+    {
+        s3.Verify(c => c.ListObjectsV2Async(It.Is<ListObjectsV2Request>(r => r.Prefix.StartsWith(".directupload/", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.AtLeastOnce());
+        s3.Verify(c => c.PutObjectAsync(It.Is<PutObjectRequest>(r => r.Key.StartsWith(".directupload/", StringComparison.Ordinal) && r.IfNoneMatch == "*"), It.IsAny<CancellationToken>()), Times.AtLeastOnce());
+    }
+
     /// <summary>HEAD answers 404 first (the key is free before completion), then the completed object.</summary>
     public static void SetupHeadAfterComplete(this Mock<IAmazonS3> s3, string key, long size, string contentType, string etag = "\"5d41402abc4b2a76b9719d911017c592\"")
     {

@@ -111,6 +111,10 @@ async function startApp(s3, tempDir) {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // the store's events drive the album (catalog row + thumbnail): RGW's persistent topic pushes photos/ events to the
+  // app. Set up before the app starts (the queue holds events meanwhile): RGW 16.2 takes up to 30 s to serve a new topic.
+  const eventsSecret = randomBytes(24).toString('base64url');
+  setUpNotifications(s3, `${url}/uploads/events?secret=${eventsSecret}`);
   const logPath = path.join(artifactsDir, 'sample-app.log');
   const log = createWriteStream(logPath);
   const child = spawn('dotnet', ['run', '--no-build', '-c', 'Release', '--project', sampleProject, '--urls', url], {
@@ -132,6 +136,7 @@ async function startApp(s3, tempDir) {
       // production-style: the token key from the environment (a fresh random one), the catalog in a temp dir
       DirectUpload__TokenSigningKey: randomBytes(32).toString('base64'),
       ConnectionStrings__Uploads: `Data Source=${path.join(tempDir, 'uploads.db')}`,
+      Sample__EventsSecret: eventsSecret,
     },
   });
   let output = '';
@@ -160,6 +165,19 @@ async function startApp(s3, tempDir) {
       throw new Error(`the sample app did not answer ${url}/healthz within ${APP_START_TIMEOUT_MS / 1000} s; log ${logPath}:\n${tail(output, 40)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Points the bucket's photos/ ObjectCreated events at the app, through a topic of its own (eng/rgw/notify-setup.sh). */
+function setUpNotifications(s3, pushUrl) {
+  const script = path.join(repoRoot, 'eng', 'rgw', 'notify-setup.sh');
+  const result = spawnSync(script, ['--topic', `du-browser-${randomBytes(6).toString('hex')}`, '--prefix', 'photos/', '--push', pushUrl], {
+    env: { ...process.env, RGW_ENDPOINT: s3.endpoint, RGW_ACCESS_KEY: s3.accessKey, RGW_SECRET_KEY: s3.secretKey, RGW_BUCKET: s3.bucket, RGW_REGION: s3.region },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`eng/rgw/notify-setup.sh failed (${result.status ?? result.error}): ${result.stderr}`);
   }
 }
 

@@ -168,6 +168,9 @@ public sealed partial class S3Fixture : IAsyncLifetime
             ? value
             : throw new InvalidOperationException($"DIRECTUPLOAD_S3_ENDPOINT is set, so {name} must be set too (see eng/test.sh).");
 
+    /// <summary>Gets the repository root (the folder that holds DirectUpload.sln), where the eng/ scripts live.</summary>
+    public static string RepoRoot => FindRepoRoot();
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -21,7 +21,7 @@ public class S3PresignedPostIssuerTests
         grant.Method.Should().Be("POST");
         grant.Headers.Should().BeEmpty();
         grant.Url.Should().Be($"https://{TestServices.Bucket}.s3.us-east-1.amazonaws.com/");
-        grant.Fields.Keys.Should().Equal("key", "Content-Type", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature");
+        grant.Fields.Keys.Should().Equal("key", "Content-Type", "x-amz-meta-du-grant", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature");
         grant.Fields["key"].Should().Be(grant.Key);
         grant.Fields["Content-Type"].Should().Be("image/png");
         grant.Fields["x-amz-algorithm"].Should().Be("AWS4-HMAC-SHA256");
@@ -48,6 +48,7 @@ public class S3PresignedPostIssuerTests
             $"bucket={TestServices.Bucket}",
             $"key={grant.Key}",
             "Content-Type=image/png",
+            $"x-amz-meta-du-grant={grant.Fields["x-amz-meta-du-grant"]}",
             "x-amz-algorithm=AWS4-HMAC-SHA256",
             $"x-amz-credential={Credential}",
             "x-amz-date=20261121T120000Z",
@@ -94,6 +95,7 @@ public class S3PresignedPostIssuerTests
             new("Cache-Control", "max-age=60"),
             new("Content-Disposition", "attachment; filename=\"a+b.jpg\""),
             new("x-amz-meta-camera", "X100V"),
+            new("x-amz-meta-du-grant", grant.Fields["x-amz-meta-du-grant"]),
             new("x-amz-meta-source", "web"),
             new("x-amz-server-side-encryption", "aws:kms"),
             new("x-amz-server-side-encryption-aws-kms-key-id", "alias/uploads"),
@@ -119,7 +121,7 @@ public class S3PresignedPostIssuerTests
 
         var grant = await sut.IssueAsync(Request());
 
-        grant.Fields.Keys.Should().Equal("key", "Content-Type", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-security-token", "policy", "x-amz-signature");
+        grant.Fields.Keys.Should().Equal("key", "Content-Type", "x-amz-meta-du-grant", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-security-token", "policy", "x-amz-signature");
         grant.Fields["x-amz-security-token"].Should().Be(TestServices.SessionToken);
         Conditions(DecodePolicy(grant)).Should().Contain($"x-amz-security-token={TestServices.SessionToken}");
         VerifySignature(grant);

@@ -23,11 +23,12 @@ public class S3PresignedPutIssuerTests
             ["Content-Length"] = "1234",
             ["If-None-Match"] = "*",
             ["x-amz-acl"] = "bucket-owner-full-control",
+            ["x-amz-meta-du-grant"] = grant.Headers["x-amz-meta-du-grant"],
             ["x-amz-tagging"] = string.Empty,
             ["x-amz-website-redirect-location"] = string.Empty,
         });
         QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should()
-            .Be("content-length;content-type;host;if-none-match;x-amz-acl;x-amz-tagging;x-amz-website-redirect-location");
+            .Be("content-length;content-type;host;if-none-match;x-amz-acl;x-amz-meta-du-grant;x-amz-tagging;x-amz-website-redirect-location");
     }
 
     [Fact]
@@ -52,9 +53,11 @@ public class S3PresignedPutIssuerTests
         {
             ["Content-Type"] = "image/jpeg",
             ["Content-Length"] = "1234",
+            ["x-amz-meta-du-grant"] = grant.Headers["x-amz-meta-du-grant"],
         });
+        grant.Headers["x-amz-meta-du-grant"].Should().StartWith("s1.");
         var query = QueryString.Parameters(grant.Url);
-        query["X-Amz-SignedHeaders"].Should().Be("content-length;content-type;host");
+        query["X-Amz-SignedHeaders"].Should().Be("content-length;content-type;host;x-amz-meta-du-grant");
         query["X-Amz-Algorithm"].Should().Be("AWS4-HMAC-SHA256");
         query["X-Amz-Credential"].Should().Be($"{TestServices.AccessKey}/20261121/us-east-1/s3/aws4_request");
         query["X-Amz-Date"].Should().Be("20261121T120000Z");
@@ -89,13 +92,14 @@ public class S3PresignedPutIssuerTests
             ["Cache-Control"] = "max-age=60",
             ["Content-Disposition"] = "inline",
             ["x-amz-meta-camera"] = "X100V",
+            ["x-amz-meta-du-grant"] = grant.Headers["x-amz-meta-du-grant"],
             ["x-amz-meta-source"] = "web",
             ["x-amz-server-side-encryption"] = "aws:kms",
             ["x-amz-server-side-encryption-aws-kms-key-id"] = "arn:aws:kms:us-east-1:111122223333:key/abcd",
             ["x-amz-storage-class"] = "STANDARD_IA",
         });
         QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should().Be(
-            "cache-control;content-disposition;content-length;content-md5;content-type;host;x-amz-meta-camera;x-amz-meta-source;" +
+            "cache-control;content-disposition;content-length;content-md5;content-type;host;x-amz-meta-camera;x-amz-meta-du-grant;x-amz-meta-source;" +
             "x-amz-server-side-encryption;x-amz-server-side-encryption-aws-kms-key-id;x-amz-storage-class");
     }
 
@@ -113,7 +117,7 @@ public class S3PresignedPutIssuerTests
 
         grant.Headers.Should().Contain("x-amz-server-side-encryption", "AES256");
         grant.Headers.Keys.Should().NotContain(k => k.Contains("kms", StringComparison.Ordinal));
-        QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should().Be("content-length;content-type;host;x-amz-server-side-encryption");
+        QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should().Be("content-length;content-type;host;x-amz-meta-du-grant;x-amz-server-side-encryption");
     }
 
     [Theory]

@@ -184,6 +184,7 @@ public class SigV4SignerDifferentialTests
         request.Headers["x-amz-website-redirect-location"] = string.Empty;
         request.Metadata.Add("source", "web upload");
         request.Metadata.Add("camera", "X100V");
+        request.Metadata.Add("du-grant", grant.Headers["x-amz-meta-du-grant"]);
         if (sse is not null)
         {
             request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.FindValue(sse);

@@ -140,6 +140,11 @@ public sealed class TokenGuardTests : IDisposable
         var ticket = Single("photos", "photos/users/alice/x.png", "alice", "image/png");
         _client.Setup(c => c.GetObjectMetadataAsync(It.IsAny<GetObjectMetadataRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(Head(7, "image/png"));
+        // the completion ledger (an empty one: the hooks run)
+        _client.Setup(c => c.ListObjectsV2Async(It.IsAny<ListObjectsV2Request>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ListObjectsV2Response { S3Objects = [] });
+        _client.Setup(c => c.PutObjectAsync(It.IsAny<PutObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new PutObjectResponse());
 
         var confirmed = await _confirmation.ConfirmAsync(new UploadTokenRequest { Profile = "photos", Token = _tokens.CreateToken(ticket), OwnerId = "alice" });
 

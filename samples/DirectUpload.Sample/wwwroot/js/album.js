@@ -11,6 +11,10 @@ const status = document.getElementById('photo-status');
 const gallery = document.getElementById('gallery');
 const empty = document.getElementById('gallery-empty');
 const hint = document.getElementById('signin-hint');
+// when the store's events reach the app (GET /api/photos says so), the page does not confirm: the event does, and
+// the thumbnail processor runs after it; the album shows "processing…" until the thumbnail exists
+let eventsEnabled = false;
+let pollTimer = null;
 
 async function loadGallery() {
   const response = await fetch('/api/photos', { credentials: 'same-origin' });
@@ -21,13 +25,29 @@ async function loadGallery() {
     return;
   }
   if (!response.ok) throw new Error(`GET /api/photos answered ${response.status}`);
-  const { photos } = await response.json();
+  const body = await response.json();
+  const photos = body.photos;
+  eventsEnabled = body.eventsEnabled === true;
+  const pending = status.dataset.key && !photos.some((p) => p.key === status.dataset.key);
   gallery.replaceChildren(...photos.map((photo) => {
     const li = document.createElement('li');
     li.dataset.key = photo.key;
     const figure = document.createElement('figure');
     const img = document.createElement('img');
-    img.src = photo.url;
+    if (photo.thumbnailUrl) {
+      img.src = photo.thumbnailUrl;
+      img.classList.add('thumbnail');
+      li.dataset.thumbnail = 'true';
+      img.title = `${photo.width}×${photo.height}`;
+    } else if (eventsEnabled) {
+      const note = document.createElement('p');
+      note.className = 'processing';
+      note.textContent = 'processing…';
+      figure.append(note);
+      img.src = photo.url;
+    } else {
+      img.src = photo.url;
+    }
     img.alt = photo.fileName;
     img.loading = 'lazy';
     img.addEventListener('error', () => {
@@ -36,13 +56,25 @@ async function loadGallery() {
       img.alt = `${photo.fileName} (not found in storage)`;
     }, { once: true });
     const caption = document.createElement('figcaption');
-    caption.textContent = `${photo.fileName} · ${formatBytes(photo.size)}`;
+    caption.textContent = `${photo.fileName} · ${formatBytes(photo.size)}` + (photo.width ? ` · ${photo.width}×${photo.height}` : '');
     figure.append(img, caption);
     li.append(figure);
     return li;
   }));
   empty.hidden = photos.length > 0;
   empty.textContent = 'No photos yet.';
+  if (pending) {
+    const li = document.createElement('li');
+    li.dataset.key = status.dataset.key;
+    li.innerHTML = '<figure><p class="processing">processing…</p></figure>';
+    gallery.prepend(li);
+    empty.hidden = true;
+  }
+  // poll while the store's event has not arrived or a thumbnail is still being made
+  clearTimeout(pollTimer);
+  if (eventsEnabled && (pending || photos.some((p) => !p.thumbnailUrl))) {
+    pollTimer = setTimeout(() => loadGallery().catch(() => {}), 1500);
+  }
 }
 
 input.addEventListener('change', async () => {
@@ -54,7 +86,7 @@ input.addEventListener('change', async () => {
   try {
     for (const file of files) {
       progressText.textContent = `Uploading ${file.name}…`;
-      const result = await upload(file, { profile: 'photos', onProgress: progressReporter(bar, progressText) });
+      const result = await upload(file, { profile: 'photos', confirm: !eventsEnabled, onProgress: progressReporter(bar, progressText) });
       status.textContent = `Uploaded ${file.name} (${formatBytes(result.size)}) straight to S3 as ${result.key}.`;
       status.dataset.key = result.key;
       await loadGallery();

@@ -18,7 +18,8 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
     private readonly SigV4Signer _signer;
     private readonly IUploadTokenService _tokens;
     private readonly DirectUploadTelemetry _telemetry;
-    private readonly IEnumerable<IUploadCompletedHandler> _handlers;
+    private readonly UploadCompletion _completion;
+    private readonly Microsoft.Extensions.Options.IOptionsMonitor<DirectUploadOptions> _options;
     private readonly ILogger _logger;
 
     public S3MultipartUploadService(
@@ -27,10 +28,12 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         SigV4Signer signer,
         IUploadTokenService tokens,
         DirectUploadTelemetry telemetry,
-        IEnumerable<IUploadCompletedHandler> handlers,
+        UploadCompletion completion,
+        Microsoft.Extensions.Options.IOptionsMonitor<DirectUploadOptions> options,
         ILoggerFactory loggerFactory)
     {
-        _handlers = handlers;
+        _completion = completion;
+        _options = options;
         _validator = validator;
         _s3 = s3;
         _signer = signer;
@@ -368,13 +371,13 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             ETag = head.ETag ?? etag ?? string.Empty,
             OwnerId = ticket.OwnerId,
         };
-        foreach (var handler in _handlers)
+        var ledger = _completion.LedgerFor(bucket, ticket.Key, head);
+        if (await _completion.CompleteOnceAsync(ledger, uploaded, _options.CurrentValue.Events.ConfirmWait, cancellationToken).ConfigureAwait(false))
         {
-            await handler.OnUploadCompletedAsync(uploaded, cancellationToken).ConfigureAwait(false);
+            _telemetry.RecordCompleted(ticket.Profile, "MULTIPART");
         }
 
         Log.MultipartCompleted(_logger, ticket.Profile, head.ContentLength);
-        _telemetry.RecordCompleted(ticket.Profile, "MULTIPART");
         return uploaded;
     }
 

@@ -12,7 +12,8 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
     private readonly UploadRequestValidator _validator;
     private readonly S3ClientContext _s3;
     private readonly IUploadTokenService _tokens;
-    private readonly IEnumerable<IUploadCompletedHandler> _handlers;
+    private readonly UploadCompletion _completion;
+    private readonly Microsoft.Extensions.Options.IOptionsMonitor<DirectUploadOptions> _options;
     private readonly DirectUploadTelemetry _telemetry;
     private readonly ILogger _logger;
 
@@ -20,14 +21,16 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
         UploadRequestValidator validator,
         S3ClientContext s3,
         IUploadTokenService tokens,
-        IEnumerable<IUploadCompletedHandler> handlers,
+        UploadCompletion completion,
+        Microsoft.Extensions.Options.IOptionsMonitor<DirectUploadOptions> options,
         DirectUploadTelemetry telemetry,
         ILoggerFactory loggerFactory)
     {
         _validator = validator;
         _s3 = s3;
         _tokens = tokens;
-        _handlers = handlers;
+        _completion = completion;
+        _options = options;
         _telemetry = telemetry;
         _logger = loggerFactory.CreateLogger(Log.Category);
     }
@@ -76,13 +79,21 @@ internal sealed class S3UploadConfirmationService : IUploadConfirmationService
             ETag = head.ETag ?? string.Empty,
             OwnerId = ticket.OwnerId,
         };
-        foreach (var handler in _handlers)
+        // the same once-per-version claim as the event pipeline: confirm and event, in any order, run the hooks once
+        var ledger = _completion.LedgerFor(bucket, ticket.Key, head);
+        try
         {
-            await handler.OnUploadCompletedAsync(uploaded, cancellationToken).ConfigureAwait(false);
+            if (await _completion.CompleteOnceAsync(ledger, uploaded, _options.CurrentValue.Events.ConfirmWait, cancellationToken).ConfigureAwait(false))
+            {
+                _telemetry.RecordCompleted(ticket.Profile, "SINGLE");
+            }
+        }
+        catch (UploadRejectedException e)
+        {
+            throw Rejected(ticket.Profile, e);
         }
 
         Log.UploadConfirmed(_logger, ticket.Profile, size);
-        _telemetry.RecordCompleted(ticket.Profile, "SINGLE");
         return uploaded;
     }
 

@@ -1,0 +1,166 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DirectUpload.Internal;
+
+/// <summary>
+/// The grant's facts, signed into the object's own metadata (<c>x-amz-meta-du-grant</c>) so that whoever sees the object
+/// later (an S3 event handler, a queue worker, another app instance) can verify what was granted with nothing but a HEAD.
+/// </summary>
+/// <remarks>
+/// Format <c>s1.</c> base64url(json) <c>.</c> base64url(HMAC-SHA256(token key, "du-seal1." + bucket + "\n" + key + "\n" + json)).
+/// The MAC's purpose label differs from the token's (<c>du1.</c>), and the bucket and key are bound without being stored,
+/// so a seal can never be replayed as a token, nor moved to another object.
+/// </remarks>
+internal static class GrantSeal
+{
+    /// <summary>The metadata name (without <c>x-amz-meta-</c>); reserved, refused as client or profile metadata.</summary>
+    public const string MetadataKey = "du-grant";
+
+    private const string Version = "s1.";
+    private const string Purpose = "du-seal1.";
+
+    public static string Create(byte[] key, string bucket, string objectKey, SealedFacts facts)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(facts, SealJsonContext.Default.SealedFacts);
+        var body = Base64Url.EncodeToString(json);
+        return string.Concat(Version, body, ".", Base64Url.EncodeToString(Mac(key, bucket, objectKey, json)));
+    }
+
+    /// <summary>Verifies a seal with any of the keys; <see langword="null"/> when it is malformed or was not made for this object.</summary>
+    public static SealedFacts? Verify(IEnumerable<byte[]> keys, string bucket, string objectKey, string? seal)
+    {
+        if (string.IsNullOrEmpty(seal) || seal.Length > 4096 || !seal.StartsWith(Version, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = seal.AsSpan(Version.Length);
+        var dot = rest.IndexOf('.');
+        if (dot <= 0 || rest[(dot + 1)..].Contains('.'))
+        {
+            return null;
+        }
+
+        foreach (var c in rest)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+            {
+                return null;
+            }
+        }
+
+        byte[] json;
+        byte[] mac;
+        try
+        {
+            json = Base64Url.DecodeFromChars(rest[..dot]);
+            mac = Base64Url.DecodeFromChars(rest[(dot + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var matched = false;
+        foreach (var key in keys)
+        {
+            matched |= CryptographicOperations.FixedTimeEquals(Mac(key, bucket, objectKey, json), mac);
+        }
+
+        if (!matched)
+        {
+            return null;
+        }
+
+        try
+        {
+            var facts = JsonSerializer.Deserialize(json, SealJsonContext.Default.SealedFacts);
+            return facts is { V: 1 } && !string.IsNullOrEmpty(facts.P) && !string.IsNullOrEmpty(facts.T) && facts.S > 0 ? facts : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The token keys (current first, then previous ones) decoded; a seal verifies against any of them.</summary>
+    public static List<byte[]> Keys(DirectUploadOptions options)
+    {
+        var keys = new List<byte[]>(1 + options.PreviousTokenSigningKeys.Count);
+        if (UploadTokenService.DecodeKey(options.TokenSigningKey) is { } current)
+        {
+            keys.Add(current);
+        }
+
+        foreach (var previous in options.PreviousTokenSigningKeys)
+        {
+            if (UploadTokenService.DecodeKey(previous) is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    private static byte[] Mac(byte[] key, string bucket, string objectKey, byte[] json)
+    {
+        var prefix = Encoding.UTF8.GetBytes(string.Concat(Purpose, bucket, "\n", objectKey, "\n"));
+        var data = new byte[prefix.Length + json.Length];
+        prefix.CopyTo(data, 0);
+        json.CopyTo(data, prefix.Length);
+        return HMACSHA256.HashData(key, data);
+    }
+}
+
+/// <summary>What a grant vouched for, as sealed into the object's metadata (one-letter names keep it small).</summary>
+internal sealed class SealedFacts
+{
+    /// <summary>Gets or sets the format version (1).</summary>
+    public int V { get; set; } = 1;
+
+    /// <summary>Gets or sets the profile name.</summary>
+    public string P { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the owner id.</summary>
+    public string? O { get; set; }
+
+    /// <summary>Gets or sets the declared size.</summary>
+    public long S { get; set; }
+
+    /// <summary>Gets or sets the granted content type.</summary>
+    public string T { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the granted Content-MD5 (base64).</summary>
+    public string? M { get; set; }
+
+    /// <summary>Gets or sets whether the grant was a multipart upload.</summary>
+    public bool? U { get; set; }
+
+    /// <summary>Gets or sets the digest of the granted metadata (<see cref="StoredObjectCheck.MetadataDigest"/>, the seal itself excluded).</summary>
+    public string? D { get; set; }
+
+    /// <summary>The facts as the ticket the stored-object verifier compares with (an event has no token).</summary>
+    public UploadTicket ToTicket(string key) => new()
+    {
+        Profile = P,
+        Key = key,
+        OwnerId = O,
+        Size = S,
+        ContentType = T,
+        ContentMd5 = U == true ? null : M,
+        MetadataDigest = D,
+        UploadId = U == true ? "(event)" : null, // multipart: the ETag is not an MD5
+        ExpiresAt = DateTimeOffset.MaxValue,
+    };
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SealedFacts))]
+internal sealed partial class SealJsonContext : JsonSerializerContext
+{
+}
