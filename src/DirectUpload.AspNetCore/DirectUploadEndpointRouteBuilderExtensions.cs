@@ -109,7 +109,12 @@ public static class DirectUploadEndpointRouteBuilderExtensions
         var options = new DirectUploadEventEndpointOptions();
         configure(options);
         var handler = new EventEndpoint(options);
-        return endpoints.MapPost(pattern, (Delegate)(Func<HttpContext, Task<IResult>>)handler.HandleAsync).WithName(Name(pattern, "events")).AllowAnonymous();
+        return endpoints.MapPost(pattern, (HttpContext context, [FromQuery] string? secret) => handler.HandleAsync(context))
+            .WithName(Name(pattern, "events")).AllowAnonymous()
+            .WithTags("DirectUpload").WithSummary("Receives the store's event notifications (RGW HTTP topics, SNS, webhook relays).")
+            .AcceptsJson<System.Text.Json.JsonElement>().Produces<EventsHandledResponse>()
+            .ProducesUploadProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden,
+                StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
     }
 
     private static string Name(string prefix, string endpoint) => string.Concat("DirectUpload", prefix.Replace('/', '-'), "-", endpoint);

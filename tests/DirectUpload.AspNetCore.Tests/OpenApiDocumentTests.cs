@@ -29,6 +29,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         { "post", "/uploads/{profile}/multipart/complete", [200, 400, 401, 403, 404, 413, 415, 422, 502] },
         { "delete", "/uploads/{profile}/multipart", [204, 400, 401, 403, 404, 502] },
         { "get", "/uploads/{profile}/download", [200, 400, 401, 403, 404] },
+        { "post", "/uploads/events", [200, 400, 401, 403, 413, 503] },
         { "post", "/uppy/videos/s3/multipart", [200, 400, 401, 403, 404, 413, 415, 502] },
         { "get", "/uppy/videos/s3/multipart/{uploadId}/{partNumber}", [200, 400, 401, 403, 404] },
         { "get", "/uppy/videos/s3/multipart/{uploadId}", [200, 400, 401, 403, 404, 502] },
@@ -74,6 +75,7 @@ public sealed class OpenApiDocumentTests : IDisposable
     [InlineData("get", "/uppy/videos/s3/multipart/{uploadId}/{partNumber}", "uploadId", "partNumber", "key")]
     [InlineData("get", "/uppy/videos/s3/multipart/{uploadId}", "uploadId", "key")]
     [InlineData("get", "/uppy/videos/s3/params", "filename", "type")]
+    [InlineData("post", "/uploads/events", "secret")]
     public async Task Document_lists_the_typed_parameters(string method, string path, params string[] names)
     {
         var document = await DocumentAsync();

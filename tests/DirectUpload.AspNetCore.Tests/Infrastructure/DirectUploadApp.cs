@@ -216,6 +216,7 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
         app.UseAuthorization();
         app.MapDirectUploads("/uploads", _endpoints);
         app.MapUppyCompanion("/uppy/videos", Profiles.Videos, o => o.SingleUploadProfile = Profiles.Docs);
+        app.MapDirectUploadEvents("/uploads/events", o => o.Secret = "openapi-test-secret-0123456789");
         app.MapOpenApi(); // GET /openapi/v1.json (OpenApiDocumentTests)
         return app;
     }
