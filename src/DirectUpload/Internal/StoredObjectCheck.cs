@@ -93,7 +93,7 @@ internal static class StoredObjectCheck
 
         return CheckHeader("Content-Encoding", stored.ContentEncoding, granted: null)
             ?? CheckHeader("Content-Disposition", stored.ContentDisposition, profile.ContentDisposition, ';')
-            ?? CheckHeader("Cache-Control", stored.CacheControl, profile.CacheControl, ',')
+            ?? CheckHeader("Cache-Control", IsFetchRevalidation(stored.CacheControl, profile.CacheControl) ? null : stored.CacheControl, profile.CacheControl, ',')
             ?? CheckHeader("Content-Language", stored.ContentLanguage, granted: null)
             ?? CheckHeader("Expires", stored.Expires, granted: null)
             ?? CheckHeader("x-amz-website-redirect-location", stored.WebsiteRedirectLocation, granted: null)
@@ -110,6 +110,11 @@ internal static class StoredObjectCheck
     public static string? MetadataDigest(IEnumerable<KeyValuePair<string, string>> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata is IReadOnlyCollection<KeyValuePair<string, string>> { Count: 0 })
+        {
+            return null; // the common case on the grant path: nothing allocated
+        }
+
         // the grant seal (x-amz-meta-du-grant) is verified by its own MAC; it cannot be part of the digest it carries
         var sorted = metadata
             .Where(m => !string.Equals(m.Key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
@@ -174,6 +179,15 @@ internal static class StoredObjectCheck
             ? null
             : new(UploadRejectionReason.MetadataMismatch, field, $"stored '{Printable(s)}', granted '{Printable(g)}'");
     }
+
+    /// <summary>
+    /// Browsers add <c>Cache-Control: max-age=0</c> or <c>no-cache</c> themselves to a conditional request (the Fetch
+    /// standard does so for a request with <c>If-None-Match</c>, which single-use PUT grants sign), and S3 stores it. When
+    /// the profile grants no Cache-Control, exactly those two values are accepted: they only make caches revalidate.
+    /// </summary>
+    private static bool IsFetchRevalidation(string? stored, string? granted) =>
+        granted is null && stored?.Trim() is { } s
+        && (s.Equals("max-age=0", StringComparison.OrdinalIgnoreCase) || s.Equals("no-cache", StringComparison.OrdinalIgnoreCase));
 
     private static StoredObjectMismatch? CheckMetadata(UploadTicket ticket, StoredObjectFacts stored)
     {

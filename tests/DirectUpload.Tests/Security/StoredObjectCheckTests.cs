@@ -75,6 +75,24 @@ public class StoredObjectCheckTests
         encoding.PublicMessage.Should().NotContain("gzip-secret");
     }
 
+    [Theory]
+    [InlineData("max-age=0", true)]
+    [InlineData("no-cache", true)]
+    [InlineData(" No-Cache ", true)]
+    [InlineData("max-age=0, public", false)]
+    [InlineData("public, max-age=31536000", false)]
+    [InlineData("no-store", false)]
+    public void Verify_NoCacheControlGranted_AcceptsOnlyWhatBrowsersAddToConditionalRequests(string stored, bool accepted)
+    {
+        var profile = Profile();
+        profile.CacheControl = null;
+        var mismatch = StoredObjectCheck.Verify(Ticket(), profile, Facts() with { CacheControl = stored });
+        (mismatch is null).Should().Be(accepted);
+
+        // a profile that grants a Cache-Control gets exactly it
+        StoredObjectCheck.Verify(Ticket(), Profile(), Facts() with { CacheControl = stored }).Should().NotBeNull();
+    }
+
     [Fact]
     public void Verify_NoMetadataGranted_RefusesAnyStoredMetadata()
     {
