@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# upload-throughput.sh — 1 GiB through DirectUpload.Client (multipart) vs curl's single presigned PUT, same run, same S3.
+# upload-throughput.sh — DirectUpload.Client (multipart, with and without part MD5) vs curl's single presigned PUT, same run, same S3.
 #
 #   bench/upload-throughput.sh [--size-mib 1024] [--rounds 2] [--parallel 4] [--part-mib 16]
 #

@@ -10,6 +10,14 @@
 # runs `dotnet run --project samples/DirectUpload.Sample`, and stops RGW when the sample
 # exits or on Ctrl-C / TERM. RGW_CORS_ORIGINS (comma-separated) restricts the bucket's CORS
 # origins (default *). If DIRECTUPLOAD_S3_ENDPOINT is already set, that S3 is used instead.
+#
+# The store must hold what the sample allows: the `large` profile takes files up to 30 GiB. So the
+# sample's RGW keeps its data on disk (RGW_OSD_STORE=bluestore, a SPARSE file under the data dir:
+# it only takes the space written) of RGW_STORE_BYTES (default 40 GiB = 30 GiB + headroom for
+# Ceph's full ratios and for uploads not yet garbage-collected), capped by the free disk space
+# minus 5 GiB. The script says how much the store holds; when that is less than 30 GiB + 2 GiB it
+# lowers the large profile's maximum to what fits (Sample__LargeMaxBytes) and says so.
+# RGW_OSD_STORE=memstore (RAM, 2 GiB by default) is what the tests use.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,6 +71,34 @@ else
   else
     pick=1
   fi
+  # ---- size the store for the large profile (30 GiB) plus headroom, within the free disk space
+  GiB=1073741824
+  LARGE_MAX=$(( 30 * GiB ))
+  export RGW_OSD_STORE="${RGW_OSD_STORE:-bluestore}"
+  if [ "$RGW_OSD_STORE" = bluestore ]; then
+    want="${RGW_STORE_BYTES:-$(( 40 * GiB ))}"
+    avail="$(df -P -B1 "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }')"
+    store="$want"
+    if [ -n "$avail" ] && [ "$store" -gt $(( avail - 5 * GiB )) ]; then store=$(( avail - 5 * GiB )); fi
+    if [ "$store" -lt $(( 4 * GiB )) ]; then
+      echo "run-sample: only $(( avail / GiB )) GiB free under ${TMPDIR:-/tmp}: using the in-memory store (2 GiB)" >&2
+      RGW_OSD_STORE=memstore
+      store=$(( 2 * GiB ))
+    fi
+  else
+    store="${RGW_STORE_BYTES:-$(( 2 * GiB ))}"
+  fi
+  export RGW_STORE_BYTES="$store"
+  # Ceph stops writes (it HANGS them) near its full ratio; keep ~10 % and 2 GiB for other uploads
+  holds=$(( store / 10 * 9 ))
+  fits=$(( holds - 2 * GiB ))
+  if [ "$fits" -lt "$LARGE_MAX" ]; then
+    [ "$fits" -gt $(( 64 * 1024 * 1024 )) ] || fits=$(( 64 * 1024 * 1024 ))
+    export Sample__LargeMaxBytes="${Sample__LargeMaxBytes:-$fits}"
+    echo "run-sample: WARNING: the local S3 can hold only about $(( holds / GiB )) GiB; the large profile's maximum is lowered from 30 GiB to $(( Sample__LargeMaxBytes / 1024 / 1024 )) MiB (free disk space, or RGW_STORE_BYTES)" >&2
+  fi
+  echo "run-sample: local S3: $RGW_OSD_STORE store of $(( store / GiB )) GiB ($( [ "$RGW_OSD_STORE" = bluestore ] && echo 'sparse file on disk' || echo 'RAM')), holds about $(( holds / GiB )) GiB" >&2
+
   if ! rgw_env="$(RGW_PICK_PORTS="$pick" "$ROOT/eng/rgw/start-rgw.sh")"; then
     echo "run-sample: RGW could not start (see above)" >&2
     exit 1

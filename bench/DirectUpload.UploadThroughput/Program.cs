@@ -1,5 +1,6 @@
-// Upload throughput: DirectUpload.Client (multipart, parallel parts, through a host running MapDirectUploads)
-// against curl's single presigned PUT of the same bytes, in one run, against the same local S3.
+// Upload throughput: DirectUpload.Client (multipart, parallel parts, through a host running MapDirectUploads), with and
+// without per-part MD5, against curl's single presigned PUT of the same bytes, in one run, against the same local S3.
+// Also prints the process's peak RSS during the rounds and the request body bytes the app received (payload: 0).
 // Run it with bench/upload-throughput.sh, which starts the S3 (Ceph RGW) and passes its address in DIRECTUPLOAD_S3_*.
 using System.Diagnostics;
 using System.Globalization;
@@ -61,6 +62,12 @@ builder.Services.AddDirectUploads(o =>
         p.MaxSizeBytes = 5L * 1024 * 1024 * 1024;
     });
 var app = builder.Build();
+long hostRequestBytes = 0; // every request body byte the app receives (0 payload bytes must go through it)
+app.Use(async (context, next) =>
+{
+    Interlocked.Add(ref hostRequestBytes, context.Request.ContentLength ?? 0);
+    await next(context);
+});
 app.MapDirectUploads("/uploads");
 await app.StartAsync();
 var hostUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -72,15 +79,34 @@ var issuer = app.Services.GetRequiredService<IUploadPolicyIssuer>();
 // 4. rounds, alternating, after a small warm-up of each ---------------------------------------------------------------
 var curlSeconds = new List<double>();
 var clientSeconds = new List<double>();
+var noMd5Seconds = new List<double>();
+var rssBefore = Environment.WorkingSet;
+long rssPeak = 0;
 Console.WriteLine($"upload throughput: {sizeMiB} MiB, {rounds} rounds, client: multipart {partMiB} MiB parts x {parallel} in parallel; S3 {endpoint}");
 await CurlAsync(warmUp: true);
-await ClientAsync(warmUp: true);
+await ClientAsync(warmUp: true, md5: true);
+using var sampling = new CancellationTokenSource();
+var sampler = Task.Run(async () =>
+{
+    // the process's RSS (host + client), sampled every 200 ms during the rounds
+    while (!sampling.IsCancellationRequested)
+    {
+        using var self = Process.GetCurrentProcess();
+        rssPeak = Math.Max(rssPeak, self.WorkingSet64);
+        await Task.Delay(200);
+    }
+});
+hostRequestBytes = 0;
 for (var round = 1; round <= rounds; round++)
 {
     curlSeconds.Add(await CurlAsync(warmUp: false));
-    clientSeconds.Add(await ClientAsync(warmUp: false));
-    Console.WriteLine($"round {round}: curl {Rate(curlSeconds[^1])} MiB/s ({curlSeconds[^1]:0.00} s), DirectUpload.Client {Rate(clientSeconds[^1])} MiB/s ({clientSeconds[^1]:0.00} s)");
+    clientSeconds.Add(await ClientAsync(warmUp: false, md5: true));
+    noMd5Seconds.Add(await ClientAsync(warmUp: false, md5: false));
+    Console.WriteLine($"round {round}: curl {Rate(curlSeconds[^1])} MiB/s ({curlSeconds[^1]:0.00} s), DirectUpload.Client {Rate(clientSeconds[^1])} MiB/s ({clientSeconds[^1]:0.00} s), without part MD5 {Rate(noMd5Seconds[^1])} MiB/s ({noMd5Seconds[^1]:0.00} s)");
 }
+
+await sampling.CancelAsync();
+await sampler;
 
 var curlMedian = Median(curlSeconds);
 var clientMedian = Median(clientSeconds);
@@ -88,7 +114,13 @@ Console.WriteLine();
 Console.WriteLine("| uploader | median time (s) | median MiB/s | ratio vs curl |");
 Console.WriteLine("|---|---|---|---|");
 Console.WriteLine($"| curl, one presigned PUT (baseline) | {curlMedian:0.00} | {Rate(curlMedian)} | 1.00 |");
-Console.WriteLine($"| DirectUpload.Client, multipart | {clientMedian:0.00} | {Rate(clientMedian)} | {curlMedian / clientMedian:0.00} |");
+Console.WriteLine($"| DirectUpload.Client, multipart, part MD5 (default) | {clientMedian:0.00} | {Rate(clientMedian)} | {curlMedian / clientMedian:0.00} |");
+var noMd5Median = Median(noMd5Seconds);
+Console.WriteLine($"| DirectUpload.Client, multipart, ComputePartMd5 = false | {noMd5Median:0.00} | {Rate(noMd5Median)} | {curlMedian / noMd5Median:0.00} |");
+Console.WriteLine();
+Console.WriteLine($"part MD5 cost: {(clientMedian / noMd5Median - 1) * 100:0.0} % more time");
+Console.WriteLine($"process RSS (host + client): {rssBefore / (1024 * 1024)} MiB before the rounds, peak {rssPeak / (1024 * 1024)} MiB during them");
+Console.WriteLine($"request body bytes received by the app during the rounds: {hostRequestBytes:N0} (the uploads: {3L * rounds * size:N0})");
 await app.StopAsync();
 return 0;
 
@@ -129,9 +161,9 @@ async Task<double> CurlAsync(bool warmUp)
     return watch.Elapsed.TotalSeconds;
 }
 
-async Task<double> ClientAsync(bool warmUp)
+async Task<double> ClientAsync(bool warmUp, bool md5)
 {
-    var options = new UploadOptions { MaxParallelParts = parallel, MultipartThresholdBytes = 0 };
+    var options = new UploadOptions { MaxParallelParts = parallel, MultipartThresholdBytes = 0, ComputePartMd5 = md5 };
     var watch = Stopwatch.StartNew();
     var result = await client.UploadAsync("big", warmUp ? warmUpFile : file, "application/octet-stream", options);
 

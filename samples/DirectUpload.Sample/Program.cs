@@ -74,7 +74,7 @@ builder.Services
         p.Method = UploadMethod.Multipart;
         p.KeyPrefix = "large/";
         p.AllowedContentTypes.Add("*/*");
-        p.MaxSizeBytes = 30L * 1024 * MiB;
+        p.MaxSizeBytes = builder.Configuration.GetValue<long?>("Sample:LargeMaxBytes") ?? 30L * 1024 * MiB; // eng/run-sample.sh lowers it when its store is smaller
         p.PartSizeBytes = 8 * MiB;
         p.KeepFileName = true;
     })

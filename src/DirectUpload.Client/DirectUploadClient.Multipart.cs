@@ -13,6 +13,8 @@ public sealed partial class DirectUploadClient
     /// </summary>
     private sealed class MultipartUpload
     {
+        private const string ContentMd5Required = "content_md5_required";
+
         private readonly DirectUploadClient _client;
         private readonly string _profile;
         private readonly string _token;
@@ -54,7 +56,23 @@ public sealed partial class DirectUploadClient
             var missing = Enumerable.Range(1, _layout.PartCount).Where(n => _etags[n - 1] is null).ToArray();
             if (missing.Length > 0)
             {
-                await (_options.ComputePartMd5 ? SendHashedAsync(missing, cancellationToken) : SendAsync(missing, cancellationToken)).ConfigureAwait(false);
+                if (_options.ComputePartMd5)
+                {
+                    await SendHashedAsync(missing, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    try
+                    {
+                        await SendAsync(missing, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DirectUploadClientException ex) when (ex.Code == ContentMd5Required)
+                    {
+                        // The profile requires part MD5s (refused at the first signing, before any part was read).
+                        _failure = null;
+                        await SendHashedAsync(Enumerable.Range(1, _layout.PartCount).Where(n => _etags[n - 1] is null).ToArray(), cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
 
             return _etags.Select((etag, i) => new PartETag { PartNumber = i + 1, ETag = etag! }).ToArray();
@@ -102,12 +120,7 @@ public sealed partial class DirectUploadClient
                 Fail(ex, stop);
             }
 
-            await Task.WhenAll(running).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_failure is { } failure)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
+            await FinishAsync(running, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -143,6 +156,12 @@ public sealed partial class DirectUploadClient
                 Fail(ex, stop);
             }
 
+            await FinishAsync(running, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Waits for every started part, then throws the caller's cancellation or the first failure.</summary>
+        private async Task FinishAsync(List<Task> running, CancellationToken cancellationToken)
+        {
             await Task.WhenAll(running).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (_failure is { } failure)

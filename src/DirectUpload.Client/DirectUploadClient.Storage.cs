@@ -15,7 +15,8 @@ public sealed partial class DirectUploadClient
     /// <summary>
     /// Follows a grant: sends <paramref name="content"/> to the store exactly as the grant says (a <c>PUT</c> to its URL,
     /// verbatim, with its headers; or a <c>POST</c> of its form fields in order, the file last as <c>file</c>).
-    /// Does not confirm (see <see cref="ConfirmAsync"/>) and does not retry.
+    /// Does not confirm (see <see cref="ConfirmAsync"/>) and does not retry. A request that makes no progress for the
+    /// default <see cref="UploadOptions.StallTimeout"/> (30 seconds) is aborted (<c>storage_stalled</c>).
     /// </summary>
     /// <param name="grant">The grant.</param>
     /// <param name="content">
@@ -30,7 +31,7 @@ public sealed partial class DirectUploadClient
     /// The grant's method is neither <c>PUT</c> nor <c>POST</c>, or its URL is not absolute; the content cannot be read, its length
     /// is unknown, or it differs from the grant's <c>Content-Length</c>.
     /// </exception>
-    /// <exception cref="DirectUploadClientException">The store refused the upload (<c>storage_error:…</c>).</exception>
+    /// <exception cref="DirectUploadClientException">The store refused the upload (<c>storage_error:…</c>, <c>storage_throttled</c>, <c>storage_full</c>) or stalled (<c>storage_stalled</c>).</exception>
     /// <exception cref="HttpRequestException">The store could not be reached.</exception>
     /// <exception cref="EndOfStreamException">The content ended before its declared length.</exception>
     public async Task SendAsync(UploadGrant grant, Stream content, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default)

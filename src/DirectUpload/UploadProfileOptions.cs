@@ -122,7 +122,9 @@ public class UploadProfileOptions
     /// <summary>
     /// Gets or sets a value indicating whether PUT grants sign <c>x-amz-tagging</c> and <c>x-amz-website-redirect-location</c>
     /// with empty values, so a grant holder cannot tag the object or turn it into a website redirect (the store refuses any
-    /// other value with a signature mismatch). The client sends both headers empty, exactly as the grant lists them.
+    /// other value with a signature mismatch), and, when <see cref="CacheControl"/> is not set, an empty <c>Cache-Control</c>
+    /// too: a browser adds <c>Cache-Control: no-cache</c> to a request that carries <c>If-None-Match</c> unless the page
+    /// sets one (Fetch standard), and the store would keep it. The client sends these headers empty, as the grant lists them.
     /// Needed on Ceph RGW, which honours these unsigned headers on presigned PUTs; turn it off only for a store or client
     /// that cannot send empty headers.
     /// </summary>

@@ -28,7 +28,7 @@ export interface UploadOptions {
   retries?: number;
   /** Milliseconds an S3 request may go without progress before it is aborted and retried; 0 waits forever. Default 30000. */
   stallTimeout?: number;
-  /** Send each multipart part with its MD5 (Content-MD5, signed into its URL). Default true. */
+  /** Send each multipart part with its MD5 (Content-MD5, signed into its URL); on by itself when the profile requires Content-MD5. Default false. */
   partMd5?: boolean;
   /** The fetch used to call the host (not S3), e.g. one that adds auth. */
   fetch?: typeof fetch;

@@ -22,8 +22,8 @@
 // HTTP status, and `.message` the server's `detail`. A multipart upload that failed stays resumable: uploading the
 // same file again (even after the tab was closed) sends only the parts S3 does not have.
 //
-// Integrity: each multipart part carries its MD5 (computed here, signed by the host into the part URL as Content-MD5),
-// so S3 refuses a part whose bytes changed on the way (`storage_error:BadDigest`).
+// Integrity (option `partMd5`, or a profile that requires Content-MD5): each multipart part carries its MD5 (computed
+// here, signed by the host into the part URL), so S3 refuses a part whose bytes changed (`storage_error:BadDigest`).
 
 /**
  * Progress of an upload.
@@ -46,7 +46,9 @@
  * @property {number} [stallTimeout=30000]    Milliseconds an S3 request may go without progress (no byte taken, no answer)
  *                                            before it is aborted and retried; after the retries the upload fails with
  *                                            `storage_stalled`. 0 waits forever.
- * @property {boolean} [partMd5=true]         Send each multipart part with its MD5 (Content-MD5, signed into its URL).
+ * @property {boolean} [partMd5=false]        Send each multipart part with its MD5 (Content-MD5, signed into its URL), so S3
+ *                                            refuses a part whose bytes changed. Off by default: hashing costs throughput
+ *                                            (bench/README.md); a profile with RequireContentMd5 turns it on by itself.
  * @property {typeof fetch} [fetch]           The fetch used to call the host (not S3), e.g. one that adds auth.
  * @property {Record<string, string>} [headers]  Extra headers for the calls to the host (e.g. an anti-forgery token).
  * @property {string} [fileName]              Overrides `file.name`.
@@ -167,7 +169,7 @@ function createContext(file, options) {
     parallel: Math.max(1, Math.floor(options.parallel ?? DEFAULTS.parallel)),
     retries: Math.max(0, Math.floor(options.retries ?? DEFAULTS.retries)),
     stallTimeout: Math.max(0, Math.floor(options.stallTimeout ?? DEFAULTS.stallTimeoutMs)),
-    partMd5: options.partMd5 ?? true,
+    partMd5: options.partMd5 ?? false,
     headers: options.headers ?? {},
     fetch: fetchFn,
     resumeStorage,
@@ -329,14 +331,25 @@ async function uploadMultipart(ctx) {
     return fresh;
   };
 
+  let hashParts = ctx.partMd5;
   const sendPart = async (n) => {
+    const hashed = hashParts;
+    try {
+      await sendPartOnce(n, hashed);
+    } catch (e) {
+      if (hashed || !(e instanceof DirectUploadError && e.code === 'content_md5_required')) throw e;
+      hashParts = true; // the profile requires part MD5s: from now on every part carries its MD5
+      await sendPartOnce(n, true);
+    }
+  };
+  const sendPartOnce = async (n, hashed) => {
     const from = (n - 1) * start.partSize;
-    let body = ctx.file.slice(from, from + partSize(start, n));
+    const body = ctx.file.slice(from, from + partSize(start, n));
     let md5;
-    if (ctx.partMd5) {
-      // read the part once: hash it, then send these very bytes
-      body = new Uint8Array(await readBlob(body, pctx.signal));
-      md5 = base64(md5Digest(body));
+    if (hashed) {
+      // hash the part, then send the Blob (the browser streams it again from the file, without a copy in script
+      // memory); if the file changed in between, S3 refuses the part (BadDigest)
+      md5 = base64(md5Digest(new Uint8Array(await readBlob(body, pctx.signal))));
     }
     const etag = await withRetries(pctx, async () => {
       const grant = await grantFor(n, md5);

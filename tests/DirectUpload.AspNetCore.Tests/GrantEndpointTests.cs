@@ -39,6 +39,7 @@ public sealed class GrantEndpointTests : IDisposable
             ["x-amz-acl"] = "bucket-owner-full-control",
             ["x-amz-tagging"] = string.Empty,
             ["x-amz-website-redirect-location"] = string.Empty,
+            ["Cache-Control"] = string.Empty,
         });
         grant.GetProperty("fields").EnumerateObject().Should().BeEmpty();
         grant.GetProperty("expiresAt").GetDateTimeOffset().Should().Be(DirectUploadApp.Start.AddMinutes(15));

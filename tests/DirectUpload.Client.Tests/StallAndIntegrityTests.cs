@@ -7,6 +7,13 @@ namespace DirectUpload.Client.Tests;
 /// <summary>Issue 10: stall timeouts, the store's throttling and full answers, and per-part Content-MD5.</summary>
 public class StallAndIntegrityTests
 {
+    private static UploadOptions Md5Options()
+    {
+        var options = TestData.FastOptions();
+        options.ComputePartMd5 = true;
+        return options;
+    }
+
     private static UploadOptions Options(int retries = 4)
     {
         var options = TestData.FastOptions();
@@ -128,13 +135,13 @@ public class StallAndIntegrityTests
     }
 
     [Fact]
-    public async Task UploadAsync_ByDefault_SignsEachPartWithTheMd5OfItsBytesAndSendsIt()
+    public async Task UploadAsync_ComputePartMd5_SignsEachPartWithTheMd5OfItsBytesAndSendsIt()
     {
         var server = new FakeUploadServer { PartSize = 1000 };
         var data = TestData.Bytes(2500);
         using var file = TestData.File(data, "m.bin");
 
-        await server.CreateClient().UploadAsync("videos", file.Path, "application/octet-stream", TestData.FastOptions());
+        await server.CreateClient().UploadAsync("videos", file.Path, "application/octet-stream", Md5Options());
 
         var signs = server.HostCalls(HttpMethod.Post, "/uploads/videos/multipart/parts");
         signs.Should().HaveCount(3);
@@ -150,11 +157,25 @@ public class StallAndIntegrityTests
     }
 
     [Fact]
+    public async Task UploadAsync_ProfileRequiresPartMd5_TurnsPartMd5OnByItself()
+    {
+        var server = new FakeUploadServer { PartSize = 1000, RequirePartMd5 = true };
+        var data = TestData.Bytes(2500);
+        var options = TestData.FastOptions();
+        options.ComputePartMd5.Should().BeFalse("it is off by default");
+
+        await server.CreateClient().UploadAsync("videos", new MemoryStream(data), "r.bin", "application/octet-stream", options);
+
+        server.StorageRequests.Should().HaveCount(3).And.OnlyContain(r => r.Headers.ContainsKey("Content-MD5"));
+        server.Objects["uploads/r.bin"].Should().Equal(data);
+    }
+
+    [Fact]
     public async Task UploadAsync_NonSeekableStream_HashesTheBufferedPart()
     {
         var server = new FakeUploadServer { PartSize = 1000 };
         var data = TestData.Bytes(2100);
-        var options = TestData.FastOptions();
+        var options = Md5Options();
         options.ContentLength = data.Length;
 
         await server.CreateClient().UploadAsync("videos", new NonSeekableStream(data), "p.bin", "application/octet-stream", options);
@@ -169,7 +190,7 @@ public class StallAndIntegrityTests
         var server = new FakeUploadServer { PartSize = 1000 };
         var data = TestData.Bytes(2000);
         var stream = new FlippingStream(data, flipAtRead: 2);
-        var options = TestData.FastOptions();
+        var options = Md5Options();
         options.MaxRetries = 0;
         options.MaxParallelParts = 1;
 
@@ -189,7 +210,7 @@ public class StallAndIntegrityTests
         };
         var client = server.CreateClient(api);
 
-        var act = () => client.UploadAsync("videos", new MemoryStream(TestData.Bytes(1500)), "o.bin", "application/octet-stream", TestData.FastOptions());
+        var act = () => client.UploadAsync("videos", new MemoryStream(TestData.Bytes(1500)), "o.bin", "application/octet-stream", Md5Options());
 
         (await act.Should().ThrowAsync<DirectUploadClientException>()).Which.Code.Should().Be(DirectUploadErrorCodes.UnexpectedResponse);
         server.StorageRequests.Where(r => r.PartNumber == 1).Should().BeEmpty();

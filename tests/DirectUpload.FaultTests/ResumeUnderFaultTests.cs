@@ -138,24 +138,13 @@ public sealed class ResumeUnderFaultTests(PrivateRgw rgw, ITestOutputHelper outp
     {
         await using var host = await UploadHost.StartAsync(rgw, _tokenKey, _prefix);
         using var file = new TestFile(FileSize);
-        var lose = new LoseAnswers(r => r.RequestUri!.AbsolutePath.EndsWith("/multipart/complete", StringComparison.Ordinal));
+        var lose = LoseCompletionAnswers();
         using var api = new HttpClient(lose) { BaseAddress = host.Address };
         var client = new DirectUploadClient(api);
-        MultipartSession? session = null;
-        var options = Options(o =>
-        {
-            o.MaxRetries = 0;
-            o.OnMultipartStarted = s =>
-            {
-                session = s;
-                return ValueTask.CompletedTask;
-            };
-        });
 
-        var act = () => client.UploadAsync(UploadHost.Profile, file.Path, "application/octet-stream", options);
-        await act.Should().ThrowAsync<HttpRequestException>();
+        var session = await UploadLosingTheCompletionAnswerAsync(client, file);
         lose.Lost.Should().Be(1);
-        var head = await rgw.S3.GetObjectMetadataAsync(rgw.Bucket, session!.Key);
+        var head = await rgw.S3.GetObjectMetadataAsync(rgw.Bucket, session.Key);
         head.ContentLength.Should().Be(FileSize, "the completion itself succeeded");
         lose.Enabled = false;
 
@@ -173,9 +162,24 @@ public sealed class ResumeUnderFaultTests(PrivateRgw rgw, ITestOutputHelper outp
         await using var host = await UploadHost.StartAsync(rgw, _tokenKey, _prefix);
         using var file = new TestFile(FileSize);
         using var other = new TestFile(FileSize);
-        var lose = new LoseAnswers(r => r.RequestUri!.AbsolutePath.EndsWith("/multipart/complete", StringComparison.Ordinal));
+        var lose = LoseCompletionAnswers();
         using var api = new HttpClient(lose) { BaseAddress = host.Address };
         var client = new DirectUploadClient(api);
+        var session = await UploadLosingTheCompletionAnswerAsync(client, file);
+        lose.Enabled = false;
+
+        var resume = () => client.ResumeMultipartAsync(UploadHost.Profile, session, other.Path, Options());
+
+        (await resume.Should().ThrowAsync<DirectUploadClientException>()).Which.Code.Should().Be(DirectUploadErrorCodes.ContentMismatch);
+        (await StoredSha256Async(session.Key)).Should().Be(file.Sha256, "the stored object is left as it was");
+    }
+
+    private static LoseAnswers LoseCompletionAnswers() =>
+        new(r => r.RequestUri!.AbsolutePath.EndsWith("/multipart/complete", StringComparison.Ordinal));
+
+    /// <summary>Uploads without retries through a host client that loses the completion's answer; returns the session.</summary>
+    private static async Task<MultipartSession> UploadLosingTheCompletionAnswerAsync(DirectUploadClient client, TestFile file)
+    {
         MultipartSession? session = null;
         var options = Options(o =>
         {
@@ -186,14 +190,11 @@ public sealed class ResumeUnderFaultTests(PrivateRgw rgw, ITestOutputHelper outp
                 return ValueTask.CompletedTask;
             };
         });
+
         var act = () => client.UploadAsync(UploadHost.Profile, file.Path, "application/octet-stream", options);
+
         await act.Should().ThrowAsync<HttpRequestException>();
-        lose.Enabled = false;
-
-        var resume = () => client.ResumeMultipartAsync(UploadHost.Profile, session!, other.Path, Options());
-
-        (await resume.Should().ThrowAsync<DirectUploadClientException>()).Which.Code.Should().Be(DirectUploadErrorCodes.ContentMismatch);
-        (await StoredSha256Async(session!.Key)).Should().Be(file.Sha256, "the stored object is left as it was");
+        return session!;
     }
 
     private static UploadOptions Options(Action<UploadOptions>? configure = null)

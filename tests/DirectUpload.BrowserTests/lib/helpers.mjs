@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { artifactsDir } from './environment.mjs';
+import { artifactsDir, environment } from './environment.mjs';
 
 export const MiB = 1024 * 1024;
 
@@ -138,4 +138,18 @@ export async function recordProgress(page, outputSelector) {
 
 export function uniqueName(prefix) {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** A fresh browser context (own cookies, own localStorage) for one test; closed after it. */
+export async function newContext(t) {
+  const env = await environment();
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 800 } });
+  t.after(() => context.close());
+  return { env, context, base: env.app.url };
+}
+
+/** The text of the page's alert, once it shows one. */
+export async function alertText(page, selector, timeout = 30_000) {
+  await page.waitForSelector(`${selector}:not([hidden])`, { timeout });
+  return (await page.textContent(selector)).trim();
 }

@@ -2,26 +2,12 @@
 // sample app and a real S3 (Ceph RGW). Every test FAILS (never skips) when the app, S3 or chromium is missing.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { environment, stopEnvironment } from '../lib/environment.mjs';
+import { stopEnvironment } from '../lib/environment.mjs';
 import {
-  MiB, getJson, makePng, openPage, recordProgress, screenshot, selectGeneratedFile, sha256, signIn, uniqueName,
+  MiB, alertText, getJson, makePng, newContext, openPage, recordProgress, screenshot, selectGeneratedFile, sha256, signIn, uniqueName,
 } from '../lib/helpers.mjs';
 
 const T = 180_000;
-
-/** A fresh browser context (own cookies, own localStorage) for one test; closed after it. */
-async function newContext(t) {
-  const env = await environment();
-  const context = await env.browser.newContext({ viewport: { width: 1100, height: 800 } });
-  t.after(() => context.close());
-  return { env, context, base: env.app.url };
-}
-
-/** The text of the page's alert, once it shows one. */
-async function alertText(page, selector) {
-  await page.waitForSelector(`${selector}:not([hidden])`, { timeout: 30_000 });
-  return (await page.textContent(selector)).trim();
-}
 
 describe('DirectUpload sample in chromium', () => {
   after(stopEnvironment);

@@ -66,6 +66,9 @@ public sealed class FakeUploadServer : HttpMessageHandler
     /// <summary>Gets or sets a hook run for every storage request before the fake handles it; a response it returns is answered instead.</summary>
     public Func<RecordedRequest, HttpResponseMessage?>? OnStorage { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether part signing requires each part's Content-MD5 (a RequireContentMd5 profile).</summary>
+    public bool RequirePartMd5 { get; set; }
+
     /// <summary>Gets or sets a hook that makes a storage request hang (never answer) until the client aborts it.</summary>
     public Func<RecordedRequest, bool>? StallWhen { get; set; }
 
@@ -340,6 +343,11 @@ public sealed class FakeUploadServer : HttpMessageHandler
             if (number < 1 || number > upload.PartCount)
             {
                 return Problem(HttpStatusCode.BadRequest, "invalid_part_number");
+            }
+
+            if (RequirePartMd5 && json["contentMd5"]?[number.ToString(CultureInfo.InvariantCulture)] is null)
+            {
+                return Problem(HttpStatusCode.BadRequest, "content_md5_required");
             }
 
             var generation = Interlocked.Increment(ref _signGeneration);

@@ -26,9 +26,10 @@ public class S3PresignedPutIssuerTests
             ["x-amz-meta-du-grant"] = grant.Headers["x-amz-meta-du-grant"],
             ["x-amz-tagging"] = string.Empty,
             ["x-amz-website-redirect-location"] = string.Empty,
+            ["Cache-Control"] = string.Empty,
         });
         QueryString.Parameters(grant.Url)["X-Amz-SignedHeaders"].Should()
-            .Be("content-length;content-type;host;if-none-match;x-amz-acl;x-amz-meta-du-grant;x-amz-tagging;x-amz-website-redirect-location");
+            .Be("cache-control;content-length;content-type;host;if-none-match;x-amz-acl;x-amz-meta-du-grant;x-amz-tagging;x-amz-website-redirect-location");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ const alertEl = $('large-error');
 const progressText = $('large-progress-text');
 let controller = null;
 
-// ?stallTimeout=ms&retries=n override the client's defaults (30 s, 4), e.g. to see a stall quickly
+// ?stallTimeout=ms&retries=n&partMd5=true override the client's defaults (30 s, 4, false), e.g. to see a stall quickly
 const query = new URLSearchParams(location.search);
 const numberParam = (name) => (query.has(name) && Number.isFinite(Number(query.get(name))) ? Number(query.get(name)) : undefined);
 
@@ -37,6 +37,7 @@ startButton.addEventListener('click', async () => {
       parallel: 4,
       stallTimeout: numberParam('stallTimeout'),
       retries: numberParam('retries'),
+      partMd5: query.has('partMd5') ? query.get('partMd5') === 'true' : undefined,
       signal: controller.signal,
       onProgress: progressReporter($('large-progress'), progressText),
     });

@@ -56,6 +56,14 @@ internal sealed class S3PresignedPutIssuer : S3UploadIssuerBase
             // signed empty: any value a client adds breaks the signature (RGW honours these when unsigned)
             headers["x-amz-tagging"] = string.Empty;
             headers["x-amz-website-redirect-location"] = string.Empty;
+
+            // Also an empty Cache-Control when the profile stores none: a browser that sends If-None-Match adds
+            // "Cache-Control: no-cache" to the request unless the page set one (Fetch standard, HTTP-network-or-cache
+            // fetch), and the store would keep it. Signed empty, neither the browser nor a client can add one.
+            if (profile.CacheControl is null)
+            {
+                headers["Cache-Control"] = string.Empty;
+            }
         }
 
         var url = Signer.Presign("PUT", AddressOf(upload.Bucket), upload.Key, credentials, upload.Profile.Expiry, upload.Now, headers);
