@@ -175,6 +175,18 @@ if [ -f "$BROWSER_DIR/package.json" ]; then
   set -e
 fi
 # <<< browser tests
+# >>> browser client package (src/directupload-js): node's test runner (logic, the shared defaults table, npm pack and
+# dotnet pack contents); JUnit XML into the same results dir, so its counts join the closing line
+if [ -f "$ROOT/src/directupload-js/package.json" ]; then
+  say "npm test in src/directupload-js"
+  browser_ran=1
+  set +e
+  (cd "$ROOT/src/directupload-js" && npm test) 2>&1 | tee "$LOG_DIR/directupload-js-test.log"
+  js_rc=${PIPESTATUS[0]}
+  set -e
+  [ "$js_rc" = 0 ] || browser_rc=$js_rc
+fi
+# <<< browser client package
 
 # ------------------------------------------------------------------ 6. stop RGW, then summary
 cleanup

@@ -77,7 +77,8 @@ builder.Services
         p.MaxSizeBytes = builder.Configuration.GetValue<long?>("Sample:LargeMaxBytes") ?? 30L * 1024 * MiB; // eng/run-sample.sh lowers it when its store is smaller
         p.PartSizeBytes = 8 * MiB;
         p.KeepFileName = true;
-    });
+    })
+    .AddUppyVideosProfile(); // videos: for the Uppy page (UppyDemo.cs)
 // A real app would also protect "documents" and "large" (UploadProfileOptions.AuthorizationPolicy); the sample
 // leaves them open so that they can be tried without signing in.
 
@@ -158,6 +159,7 @@ app.UseRateLimiter();
 // rate-limited per user (or client address): the grant and multipart endpoints are open to anonymous callers here
 app.MapDirectUploads("/uploads").RequireRateLimiting(SampleSecurity.UploadsRateLimitPolicy);
 app.MapSampleEvents(); // POST /uploads/events?secret=…, the store's bucket notifications (SampleEvents.cs)
+app.MapUppyDemo(); // Uppy's Companion S3 routes for /uppy-multipart.html: /uppy/videos/s3/… (UppyDemo.cs)
 
 // ════════════════════════════════════════════════════════════════════════════════════════════════
 // 8. The sample's own API: sign-in, the album, the catalog

@@ -1,6 +1,8 @@
+using DirectUpload;
 using DirectUpload.AspNetCore;
 using DirectUpload.AspNetCore.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -31,17 +33,52 @@ public static class DirectUploadEndpointRouteBuilderExtensions
         configure?.Invoke(options);
         var handlers = new UploadEndpoints(options);
 
-        var group = endpoints.MapGroup(prefix);
-        group.MapPost("/{profile}", handlers.IssueGrantAsync).WithName(Name(prefix, "grant"));
-        group.MapPost("/{profile}/complete", handlers.ConfirmAsync).WithName(Name(prefix, "complete"));
-        group.MapPost("/{profile}/multipart", handlers.StartMultipartAsync).WithName(Name(prefix, "multipart-start"));
-        group.MapPost("/{profile}/multipart/parts", handlers.SignPartsAsync).WithName(Name(prefix, "multipart-sign-parts"));
-        group.MapGet("/{profile}/multipart/parts", handlers.ListPartsAsync).WithName(Name(prefix, "multipart-list-parts"));
-        group.MapPost("/{profile}/multipart/complete", handlers.CompleteMultipartAsync).WithName(Name(prefix, "multipart-complete"));
-        group.MapDelete("/{profile}/multipart", handlers.AbortMultipartAsync).WithName(Name(prefix, "multipart-abort"));
+        var group = endpoints.MapGroup(prefix).WithTags("DirectUpload");
+        const int Bad = StatusCodes.Status400BadRequest, Unauthorized = StatusCodes.Status401Unauthorized, Forbidden = StatusCodes.Status403Forbidden,
+            NotFound = StatusCodes.Status404NotFound, TooLarge = StatusCodes.Status413PayloadTooLarge, Unsupported = StatusCodes.Status415UnsupportedMediaType,
+            Mismatch = StatusCodes.Status422UnprocessableEntity, Storage = StatusCodes.Status502BadGateway;
+
+        // each route: typed route/query parameters, its JSON body, its answer and its problems, so OpenAPI documents them
+        group.MapPost("/{profile}", (HttpContext context, string profile) => handlers.IssueGrantAsync(context, profile)).WithName(Name(prefix, "grant"))
+            .WithSummary("Issues an upload grant (presigned PUT or POST policy).")
+            .AcceptsJson<GrantRequestBody>().Produces<UploadGrant>()
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, TooLarge, Unsupported);
+        group.MapPost("/{profile}/complete", (HttpContext context, string profile) => handlers.ConfirmAsync(context, profile)).WithName(Name(prefix, "complete"))
+            .WithSummary("Confirms a single upload against the store and runs the completion hook.")
+            .AcceptsJson<TokenBody>().Produces<UploadedObjectResponse>()
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, TooLarge, Unsupported, Mismatch, Storage);
+        group.MapPost("/{profile}/multipart", (HttpContext context, string profile) => handlers.StartMultipartAsync(context, profile)).WithName(Name(prefix, "multipart-start"))
+            .WithSummary("Starts a multipart upload.")
+            .AcceptsJson<GrantRequestBody>().Produces<MultipartStartResponse>()
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, TooLarge, Unsupported, Storage);
+        group.MapPost("/{profile}/multipart/parts", (HttpContext context, string profile) => handlers.SignPartsAsync(context, profile)).WithName(Name(prefix, "multipart-sign-parts"))
+            .WithSummary("Signs PUT URLs for some parts, each with its exact length.")
+            .AcceptsJson<PartsBody>().Produces<PartsResponse<PartGrantResponse>>()
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, TooLarge, Unsupported);
+        group.MapGet("/{profile}/multipart/parts", (HttpContext context, string profile, [FromQuery] string? token) => handlers.ListPartsAsync(context, profile))
+            .WithName(Name(prefix, "multipart-list-parts"))
+            .WithSummary("Lists the parts the store has received, to resume.")
+            .Produces<PartsResponse<UploadedPartResponse>>()
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, Storage);
+        group.MapPost("/{profile}/multipart/complete", (HttpContext context, string profile) => handlers.CompleteMultipartAsync(context, profile))
+            .WithName(Name(prefix, "multipart-complete"))
+            .WithSummary("Completes a multipart upload after checking every part and the final size.")
+            .AcceptsJson<CompleteBody>().Produces<UploadedObjectResponse>()
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, TooLarge, Unsupported, Mismatch, Storage);
+        group.MapDelete("/{profile}/multipart", (HttpContext context, string profile, [FromQuery] string? token) => handlers.AbortMultipartAsync(context, profile))
+            .WithName(Name(prefix, "multipart-abort"))
+            .WithSummary("Aborts a multipart upload and frees its parts.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound, Storage);
         if (options.EnableDownloads)
         {
-            group.MapGet("/{profile}/download", handlers.DownloadAsync).WithName(Name(prefix, "download"));
+            group.MapGet(
+                    "/{profile}/download",
+                    (HttpContext context, string profile, [FromQuery] string? key, [FromQuery] string? inline, [FromQuery] string? contentType) => handlers.DownloadAsync(context, profile))
+                .WithName(Name(prefix, "download"))
+                .WithSummary("Issues a presigned GET URL for an object of the profile.")
+                .Produces<DownloadResponse>()
+                .ProducesUploadProblems(Bad, Unauthorized, Forbidden, NotFound);
         }
 
         return group;
@@ -72,7 +109,12 @@ public static class DirectUploadEndpointRouteBuilderExtensions
         var options = new DirectUploadEventEndpointOptions();
         configure(options);
         var handler = new EventEndpoint(options);
-        return endpoints.MapPost(pattern, (Delegate)(Func<HttpContext, Task<IResult>>)handler.HandleAsync).WithName(Name(pattern, "events")).AllowAnonymous();
+        return endpoints.MapPost(pattern, (HttpContext context, [FromQuery] string? secret) => handler.HandleAsync(context))
+            .WithName(Name(pattern, "events")).AllowAnonymous()
+            .WithTags("DirectUpload").WithSummary("Receives the store's event notifications (RGW HTTP topics, SNS, webhook relays).")
+            .AcceptsJson<System.Text.Json.JsonElement>().Produces<EventsHandledResponse>()
+            .ProducesUploadProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden,
+                StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
     }
 
     private static string Name(string prefix, string endpoint) => string.Concat("DirectUpload", prefix.Replace('/', '-'), "-", endpoint);

@@ -29,4 +29,12 @@ public sealed class UploadRequest
     /// each is stored as <c>x-amz-meta-{key}</c>.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// Gets the part size the client has already chosen to cut the file into (multipart only), e.g. the chunk size of
+    /// an uploader such as Uppy that does not ask the host. <see langword="null"/> lets the host pick it from
+    /// <see cref="UploadProfileOptions.PartSizeBytes"/>. When given it must be 5 MiB – 5 GiB and give at most 10,000
+    /// parts (a single part may be smaller); every part is then signed with its exact length, as always.
+    /// </summary>
+    public long? PartSizeBytes { get; init; }
 }

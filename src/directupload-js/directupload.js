@@ -16,13 +16,14 @@
 // page's origin, the methods PUT and POST, the request headers the grants carry, and expose the `ETag` header.
 //
 // Errors are thrown as DirectUploadError: `.code` is the host's stable problem+json `code` (e.g. `too_large`,
-// `content_type_not_allowed`, `unauthenticated`) or one of this client's own (`upload_failed`, `etag_not_exposed`,
-// `network_error`, `aborted`, `storage_stalled`, `storage_throttled`, `storage_full`, `invalid_grant`), `.status` the
+// `content_type_not_allowed`, `unauthenticated`) or one of this client's own (ERROR_CODES: `storage_error:{S3 code}`,
+// `etag_not_exposed`, `network_error`, `aborted`, `storage_stalled`, `storage_throttled`, `storage_full`, `invalid_grant`,
+// `unexpected_response`; the table shared with the .NET client is docs/client-defaults.md), `.status` the
 // HTTP status, and `.message` the server's `detail`. A multipart upload that failed stays resumable: uploading the
 // same file again (even after the tab was closed) sends only the parts S3 does not have.
 //
 // Integrity (option `partMd5`, or a profile that requires Content-MD5): each multipart part carries its MD5 (computed
-// here, signed by the host into the part URL), so S3 refuses a part whose bytes changed (storageCode `BadDigest`).
+// here, signed by the host into the part URL), so S3 refuses a part whose bytes changed (`storage_error:BadDigest`).
 
 /**
  * Progress of an upload.
@@ -39,7 +40,7 @@
  * @property {string} [basePath='/uploads']   Where the host mapped the DirectUpload endpoints.
  * @property {(progress: UploadProgress) => void} [onProgress]  Called as bytes are sent.
  * @property {AbortSignal} [signal]           Cancels the upload (the promise rejects with code `aborted`).
- * @property {number} [multipartThreshold=67108864]  Files of this size (64 MiB) or more go multipart.
+ * @property {number} [multipartThreshold=104857600]  Files of this size (100 MiB) or more go multipart.
  * @property {number} [parallel=4]            Parts sent at the same time (multipart).
  * @property {number} [retries=4]             Retries per S3 request (network errors, stalls, 5xx, 408, 429) with exponential backoff.
  * @property {number} [stallTimeout=30000]    Milliseconds an S3 request may go without progress (no byte taken, no answer)
@@ -68,6 +69,37 @@
 
 const MiB = 1024 * 1024;
 
+/**
+ * The defaults this client shares with the .NET client (DirectUpload.Client's UploadOptions), written down once in
+ * docs/client-defaults.md and checked against both clients by tests.
+ */
+export const DEFAULTS = Object.freeze({
+  basePath: '/uploads',
+  multipartThreshold: 100 * MiB,
+  parallel: 4,
+  retries: 4,
+  retryBaseDelayMs: 500,
+  maxRetryDelayMs: 30_000,
+  stallTimeoutMs: 30_000,
+});
+
+/**
+ * Every `.code` this client produces itself (the host's problem+json codes, e.g. `too_large`, pass through unchanged).
+ * A refusal of S3 is `storage_error:{S3 code}` (e.g. `storage_error:BadDigest`), as in the .NET client.
+ */
+export const ERROR_CODES = Object.freeze({
+  methodNotAllowed: 'method_not_allowed', // the host's code this client acts on: it then tries the other path
+  storageErrorPrefix: 'storage_error:',
+  storageStalled: 'storage_stalled',
+  storageThrottled: 'storage_throttled',
+  storageFull: 'storage_full',
+  networkError: 'network_error',
+  aborted: 'aborted',
+  etagNotExposed: 'etag_not_exposed',
+  invalidGrant: 'invalid_grant',
+  unexpectedResponse: 'unexpected_response',
+});
+
 /** An upload that failed: a refusal of the host (problem+json), of S3, or a network error. */
 export class DirectUploadError extends Error {
   /**
@@ -78,7 +110,7 @@ export class DirectUploadError extends Error {
     super(message, info.cause === undefined ? undefined : { cause: info.cause });
     this.name = 'DirectUploadError';
     /** Stable, machine-readable code, e.g. `too_large`. */
-    this.code = info.code ?? 'upload_failed';
+    this.code = info.code ?? ERROR_CODES.unexpectedResponse;
     /** HTTP status of the failed call (0 for a network error). */
     this.status = info.status ?? 0;
     /** The host's problem+json document, when it sent one. */
@@ -133,10 +165,10 @@ function createContext(file, options) {
     fileName: options.fileName ?? file.name ?? 'blob',
     contentType: options.contentType || file.type || 'application/octet-stream',
     signal: options.signal,
-    multipartThreshold: options.multipartThreshold ?? 64 * MiB,
-    parallel: Math.max(1, Math.floor(options.parallel ?? 4)),
-    retries: Math.max(0, Math.floor(options.retries ?? 4)),
-    stallTimeout: Math.max(0, Math.floor(options.stallTimeout ?? 30_000)),
+    multipartThreshold: options.multipartThreshold ?? DEFAULTS.multipartThreshold,
+    parallel: Math.max(1, Math.floor(options.parallel ?? DEFAULTS.parallel)),
+    retries: Math.max(0, Math.floor(options.retries ?? DEFAULTS.retries)),
+    stallTimeout: Math.max(0, Math.floor(options.stallTimeout ?? DEFAULTS.stallTimeoutMs)),
     partMd5: options.partMd5 ?? false,
     headers: options.headers ?? {},
     fetch: fetchFn,
@@ -467,7 +499,7 @@ async function callHost(ctx, method, url, body) {
   if (!response.ok) {
     const problem = json && typeof json === 'object' ? json : undefined;
     const detail = problem?.detail || problem?.title || `The server answered ${response.status} ${response.statusText}`.trim();
-    throw new DirectUploadError(detail, { code: problem?.code ?? `http_${response.status}`, status: response.status, problem });
+    throw new DirectUploadError(detail, { code: problem?.code ?? ERROR_CODES.unexpectedResponse, status: response.status, problem });
   }
   return json ?? {};
 }
@@ -531,14 +563,15 @@ function sendXhr(ctx, method, url, headers, body, onUploadProgress) {
 
 /**
  * This client's code for a refusal of S3: throttling (503 SlowDown from AWS and RGW's rate limits, any 503, 429) and
- * lack of space (QuotaExceeded, 507) get codes of their own; the rest is `upload_failed` (the S3 code is in `.problem`).
+ * lack of space (QuotaExceeded, 507) get codes of their own; the rest is `storage_error:{S3 code}` (or
+ * `storage_error:HTTP{status}` without one), as in the .NET client.
  */
-function storageErrorCode(status, s3Code) {
+export function storageErrorCode(status, s3Code) {
   if (['SlowDown', 'ServiceUnavailable', 'TooManyRequests', 'RequestLimitExceeded'].includes(s3Code)) return 'storage_throttled';
   if (['QuotaExceeded', 'InsufficientCapacity', 'InsufficientStorage'].includes(s3Code)) return 'storage_full';
   if (status === 503 || status === 429) return 'storage_throttled';
   if (status === 507) return 'storage_full';
-  return 'upload_failed';
+  return ERROR_CODES.storageErrorPrefix + (s3Code || `HTTP${status}`);
 }
 
 function parseS3Error(text) {
@@ -559,6 +592,11 @@ function isRetryable(e) {
   return s === 0 || s === 403 || s === 408 || s === 429 || s >= 500;
 }
 
+/** The delay before retry `n` (0-based): exponential from DEFAULTS.retryBaseDelayMs, capped, with jitter (50–100 %). */
+export function retryDelay(n, random = Math.random) {
+  return Math.min(DEFAULTS.retryBaseDelayMs * 2 ** n, DEFAULTS.maxRetryDelayMs) * (0.5 + random() / 2);
+}
+
 /**
  * Runs `attempt(n)` up to 1 + ctx.retries times, with exponential backoff and jitter between attempts.
  * A 403 from S3 is final, except for multipart parts (`retryForbidden`), whose URL is then signed again.
@@ -571,7 +609,7 @@ async function withRetries(ctx, attempt, { retryForbidden = false, onRetry } = {
       const retryable = isRetryable(e) && (e.status !== 403 || retryForbidden) && !ctx.signal?.aborted;
       if (!retryable || n >= ctx.retries) throw e;
       onRetry?.();
-      await sleep(Math.min(500 * 2 ** n, 10_000) * (0.5 + Math.random() / 2), ctx.signal);
+      await sleep(retryDelay(n), ctx.signal);
     }
   }
 }

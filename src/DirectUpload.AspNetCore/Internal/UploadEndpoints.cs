@@ -122,7 +122,7 @@ internal sealed class UploadEndpoints
 
     private static IResult Ok<T>(T value) => Results.Json(value, Json.Options);
 
-    private async Task<IResult> RunAsync(HttpContext context, string profile, Func<Caller, CancellationToken, Task<IResult>> handler)
+    internal async Task<IResult> RunAsync(HttpContext context, string profile, Func<Caller, CancellationToken, Task<IResult>> handler)
     {
         var ct = context.RequestAborted;
         try
@@ -208,7 +208,7 @@ internal sealed class UploadEndpoints
         return (new Caller(owner), null);
     }
 
-    private static async Task<T> ReadAsync<T>(HttpContext context, long limit, CancellationToken ct)
+    internal static async Task<T> ReadAsync<T>(HttpContext context, long limit, CancellationToken ct)
         where T : class
     {
         var request = context.Request;
@@ -266,7 +266,7 @@ internal sealed class UploadEndpoints
 
     private static string Truncate(string value) => value.Length <= 16 ? value : value[..16] + "…";
 
-    private readonly record struct Caller(string? OwnerId);
+    internal readonly record struct Caller(string? OwnerId);
 }
 
 internal sealed class BadRequestBodyException : Exception

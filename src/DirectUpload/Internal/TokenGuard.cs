@@ -25,6 +25,11 @@ internal static class TokenGuard
             throw new UploadRejectedException(UploadRejectionReason.InvalidToken, "The token was issued for another profile.");
         }
 
+        if (request.Key is not null && !string.Equals(request.Key, ticket.Key, StringComparison.Ordinal))
+        {
+            throw new UploadRejectedException(UploadRejectionReason.InvalidToken, "The key does not belong to this upload.");
+        }
+
         if (multipart != (ticket.UploadId is not null))
         {
             throw new UploadRejectedException(

@@ -36,6 +36,13 @@ public class UploadTokenRequest
     /// only that owner may use it.
     /// </summary>
     public string? OwnerId { get; init; }
+
+    /// <summary>
+    /// Gets the object key the caller names alongside the token (e.g. Uppy's <c>?key=</c>), or <see langword="null"/>
+    /// when it names none. When given it must be exactly the token's key, else the call is refused as
+    /// <see cref="UploadRejectionReason.InvalidToken"/> before anything is signed, read or deleted.
+    /// </summary>
+    public string? Key { get; init; }
 }
 
 /// <summary>Asks for presigned URLs for some parts of a multipart upload.</summary>

@@ -132,6 +132,7 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
 
         var services = builder.Services;
         services.AddSingleton<TimeProvider>(Clock);
+        services.AddOpenApi();
         services.AddSingleton<IUploadCompletedHandler>(Completed);
         services.AddSingleton(Mode == S3Mode.Mock
             ? S3.Object
@@ -214,6 +215,9 @@ public sealed class DirectUploadApp : WebApplicationFactory<TestHostEntry>
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDirectUploads("/uploads", _endpoints);
+        app.MapUppyCompanion("/uppy/videos", Profiles.Videos, o => o.SingleUploadProfile = Profiles.Docs);
+        app.MapDirectUploadEvents("/uploads/events", o => o.Secret = "openapi-test-secret-0123456789");
+        app.MapOpenApi(); // GET /openapi/v1.json (OpenApiDocumentTests)
         return app;
     }
 }

@@ -164,6 +164,21 @@ public sealed class TokenGuardTests : IDisposable
     }
 
     [Fact]
+    public async Task SignParts_KeyNamedBesideTheToken_MustBeTheTokensKey()
+    {
+        var token = _tokens.CreateToken(Multipart("large/x.bin", 5 * MiB) with { Size = 3 * 5 * MiB });
+
+        foreach (var other in new[] { "large/y.bin", string.Empty, "LARGE/x.bin" })
+        {
+            var act = () => _multipart.SignPartsAsync(new MultipartPartsRequest { Profile = "large", Token = token, Key = other, PartNumbers = [1] }).AsTask();
+            (await act.Should().ThrowAsync<UploadRejectedException>()).Which.Reason.Should().Be(UploadRejectionReason.InvalidToken);
+        }
+
+        _credentials.Calls.Should().Be(0, "nothing is signed for a key the token does not name");
+        (await _multipart.SignPartsAsync(new MultipartPartsRequest { Profile = "large", Token = token, Key = "large/x.bin", PartNumbers = [1] })).Should().HaveCount(1);
+    }
+
+    [Fact]
     public void Problem_OwnerFolderUsesTheEncodedOwner()
     {
         var profile = new UploadProfileOptions { KeyPrefix = "p/", ScopeToOwner = true };

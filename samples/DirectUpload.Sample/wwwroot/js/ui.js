@@ -77,3 +77,13 @@ function form(action, fields, label, className) {
   f.append(...fields, button);
   return f;
 }
+
+/** Uppy's prebuilt bundle (npm `uppy`, served at /lib/uppy by the sample); `{}` and the notice shown when it is missing. */
+export async function loadUppy(missingNotice) {
+  try {
+    return await import('/lib/uppy/uppy.min.mjs');
+  } catch {
+    missingNotice.hidden = false;
+    return {};
+  }
+}

@@ -9,19 +9,14 @@
 // directupload.js for multipart). Uppy sends only Content-Type, but a PUT grant signs more (If-None-Match: *, the
 // canned ACL, empty x-amz-tagging / x-amz-website-redirect-location, and any metadata): the small XMLHttpRequest hook
 // below adds exactly the grant's other headers to Uppy's PUT of that grant's URL, so S3 still sees what was signed.
-import { clearError, renderSession, showError } from './ui.js';
+import { clearError, loadUppy, renderSession, showError } from './ui.js';
 
 const profile = 'photos';
 const $ = (id) => document.getElementById(id);
 const alertEl = $('uppy-error');
 await renderSession($('session'));
 
-let Uppy, Dashboard, AwsS3;
-try {
-  ({ Uppy, Dashboard, AwsS3 } = await import('/lib/uppy/uppy.min.mjs'));
-} catch {
-  $('uppy-missing').hidden = false;
-}
+const { Uppy, Dashboard, AwsS3 } = await loadUppy($('uppy-missing'));
 
 /** POSTs JSON to the host and returns the JSON answer, or throws its problem (detail, code, status). */
 async function post(url, body) {

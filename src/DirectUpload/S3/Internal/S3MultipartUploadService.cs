@@ -56,6 +56,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             }
 
             upload = _validator.Validate(request, singleRequest: false);
+            CheckPartSize(request, upload.Size);
         }
         catch (UploadRejectedException e)
         {
@@ -63,7 +64,9 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             throw;
         }
 
-        var layout = MultipartLayout.For(upload.Size, upload.Profile.PartSizeBytes);
+        var layout = request.PartSizeBytes is { } chosen
+            ? MultipartLayout.Of(upload.Size, chosen)
+            : MultipartLayout.For(upload.Size, upload.Profile.PartSizeBytes);
         var create = new InitiateMultipartUploadRequest
         {
             BucketName = upload.Bucket,
@@ -127,6 +130,26 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             ExpiresAt = expiresAt,
             Token = token,
         };
+    }
+
+    /// <summary>A part size the client chose must fit S3's limits for this total size (checked before S3 is called).</summary>
+    private static void CheckPartSize(UploadRequest request, long size)
+    {
+        if (request.PartSizeBytes is not { } partSize)
+        {
+            return;
+        }
+
+        var fitsOnePart = size <= partSize;
+        if (partSize > UploadProfileOptions.MaxPartSizeBytes
+            || (partSize < UploadProfileOptions.MinPartSizeBytes && !fitsOnePart)
+            || partSize <= 0
+            || (size + partSize - 1) / partSize > UploadProfileOptions.MaxPartCount)
+        {
+            throw new UploadRejectedException(
+                UploadRejectionReason.InvalidSize,
+                $"A part size of {partSize} bytes does not fit a multipart upload of {size} bytes (5 MiB to 5 GiB per part, at most {UploadProfileOptions.MaxPartCount} parts).");
+        }
     }
 
     public async ValueTask<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(MultipartPartsRequest request, CancellationToken cancellationToken = default)
