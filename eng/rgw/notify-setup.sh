@@ -103,7 +103,14 @@ if [ -n "$prefix" ]; then
 fi
 body="<NotificationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TopicConfiguration><Id>$(xml_escape "$id")</Id><Topic>$(xml_escape "$arn")</Topic>$event_xml$filter_xml</TopicConfiguration></NotificationConfiguration>"
 printf 'notify-setup.sh: bucket %s notification %s (%s%s)\n' "$bucket" "$id" "$events" "${prefix:+, prefix $prefix}" >&2
-s3 PUT "/$bucket?notification=" -H 'Content-Type: application/xml' --data-binary "$body" >/dev/null \
-  || die "PutBucketNotification failed for $bucket"
+# RGW 16.2 sometimes answers 500 to PutBucketNotification while other persistent topics are being set up at the
+# same moment (seen with parallel test classes); the call is idempotent for one notification id, so try again
+attempt=1
+until s3 PUT "/$bucket?notification=" -H 'Content-Type: application/xml' --data-binary "$body" >/dev/null; do
+  [ "$attempt" -lt 5 ] || die "PutBucketNotification failed for $bucket ($attempt attempts)"
+  printf 'notify-setup.sh: PutBucketNotification for %s failed (attempt %d); retrying\n' "$bucket" "$attempt" >&2
+  sleep "$attempt"
+  attempt=$((attempt + 1))
+done
 
 printf "RGW_TOPIC_ARN='%s'\n" "$arn"
