@@ -84,8 +84,17 @@ case "$push" in
   https://*) form+=(--data-urlencode "Attributes.entry.$n.key=verify-ssl" --data-urlencode "Attributes.entry.$n.value=true") ;;
 esac
 printf 'notify-setup.sh: topic %s -> %s (persistent=%s)\n' "$topic" "${push%%\?*}" "$persistent" >&2
-reply="$(signed POST / -H 'Content-Type: application/x-www-form-urlencoded' "${form[@]}")" \
-  || die "CreateTopic failed (is \"notifications\" in rgw_enable_apis?): $reply"
+# RGW 16.2 now and then answers 500 (UnknownError) to a CreateTopic or PutBucketNotification made while other topic
+# calls run against it (seen with parallel test classes). Both calls are idempotent for one topic name / notification
+# id, so a failed one is tried again (5 attempts, 1-4 s apart).
+attempt=1
+until reply="$(signed POST / -H 'Content-Type: application/x-www-form-urlencoded' "${form[@]}")"; do
+  case "$reply" in *UnknownError*|*InternalError*|"") ;; *) die "CreateTopic failed (is \"notifications\" in rgw_enable_apis?): $reply" ;; esac
+  [ "$attempt" -lt 5 ] || die "CreateTopic failed ($attempt attempts): $reply"
+  printf 'notify-setup.sh: CreateTopic %s failed (attempt %d); retrying\n' "$topic" "$attempt" >&2
+  sleep "$attempt"
+  attempt=$((attempt + 1))
+done
 arn="$(printf '%s' "$reply" | sed -n 's:.*<TopicArn>\([^<]*\)</TopicArn>.*:\1:p')"
 [ -n "$arn" ] || die "CreateTopic answered without a TopicArn: $reply"
 
@@ -103,8 +112,6 @@ if [ -n "$prefix" ]; then
 fi
 body="<NotificationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TopicConfiguration><Id>$(xml_escape "$id")</Id><Topic>$(xml_escape "$arn")</Topic>$event_xml$filter_xml</TopicConfiguration></NotificationConfiguration>"
 printf 'notify-setup.sh: bucket %s notification %s (%s%s)\n' "$bucket" "$id" "$events" "${prefix:+, prefix $prefix}" >&2
-# RGW 16.2 sometimes answers 500 to PutBucketNotification while other persistent topics are being set up at the
-# same moment (seen with parallel test classes); the call is idempotent for one notification id, so try again
 attempt=1
 until s3 PUT "/$bucket?notification=" -H 'Content-Type: application/xml' --data-binary "$body" >/dev/null; do
   [ "$attempt" -lt 5 ] || die "PutBucketNotification failed for $bucket ($attempt attempts)"

@@ -38,6 +38,10 @@ public sealed class BrokerFixture
     private string? _rgwDataDir;
     private int _counter;
 
+    // RGW 16.2 now and then answers 500 to a CreateTopic or PutBucketNotification made while other topic calls run
+    // against it (seen with parallel test classes): one lane's setup at a time against this RGW.
+    private readonly SemaphoreSlim _setupLock = new(1, 1);
+
     /// <summary>Initializes a new instance of the <see cref="BrokerFixture"/> class.</summary>
     /// <param name="privateParts">Start an RGW and a RabbitMQ node of its own even when the run provides them (tests that stop the broker).</param>
     public BrokerFixture(bool privateParts = false) => _private = privateParts;
@@ -137,19 +141,28 @@ public sealed class BrokerFixture
     {
         node ??= Rabbit;
         var id = string.Create(CultureInfo.InvariantCulture, $"brk-{RunId}-{name}-{Interlocked.Increment(ref _counter)}");
-        await Scripts.RunAsync("eng/rabbitmq/setup-rgw-amqp-topic.sh", new Dictionary<string, string?>
+        await _setupLock.WaitAsync();
+        try
         {
-            ["RGW_ENDPOINT"] = Endpoint,
-            ["RGW_ACCESS_KEY"] = AccessKey,
-            ["RGW_SECRET_KEY"] = SecretKey,
-            ["TOPIC_BUCKET"] = id,
-            ["TOPIC_CREATE_BUCKET"] = "1",
-            ["TOPIC_NAME"] = id,
-            ["TOPIC_PREFIXES"] = string.Join(",", BrokerTestProfiles.Names.Select(n => n + "/")),
-            ["RABBITMQ_RGW_PUSH_ENDPOINT"] = node.RgwPushEndpoint,
-            ["RABBITMQ_EVENTS_EXCHANGE"] = "directupload.events",
-            ["TOPIC_ACK_LEVEL"] = ackLevel,
-        }, ScriptTimeout);
+            await Scripts.RunAsync("eng/rabbitmq/setup-rgw-amqp-topic.sh", new Dictionary<string, string?>
+            {
+                ["RGW_ENDPOINT"] = Endpoint,
+                ["RGW_ACCESS_KEY"] = AccessKey,
+                ["RGW_SECRET_KEY"] = SecretKey,
+                ["TOPIC_BUCKET"] = id,
+                ["TOPIC_CREATE_BUCKET"] = "1",
+                ["TOPIC_NAME"] = id,
+                ["TOPIC_PREFIXES"] = string.Join(",", BrokerTestProfiles.Names.Select(n => n + "/")),
+                ["RABBITMQ_RGW_PUSH_ENDPOINT"] = node.RgwPushEndpoint,
+                ["RABBITMQ_EVENTS_EXCHANGE"] = "directupload.events",
+                ["TOPIC_ACK_LEVEL"] = ackLevel,
+            }, ScriptTimeout);
+        }
+        finally
+        {
+            _setupLock.Release();
+        }
+
         return new Lane(this, node, id, id, "q." + id);
     }
 }
