@@ -65,10 +65,9 @@ n=0
 for prefix in "${prefixes[@]}"; do
   n=$((n + 1))
   id="$NOTIF_ID"; [ -z "$prefix" ] || id="$NOTIF_ID-$n"
-  req DELETE "/$BUCKET?notification=$id" -o /dev/null || true   # a re-run replaces only its own entries
   assign="$("$HERE/../rgw/notify-setup.sh" --endpoint "$RGW_ENDPOINT" --access-key "$RGW_ACCESS_KEY" --secret-key "$RGW_SECRET_KEY" \
     --bucket "$BUCKET" --push "$RABBITMQ_RGW_PUSH_ENDPOINT" --topic "$TOPIC" --id "$id" ${prefix:+--prefix "$prefix"} \
-    --events 's3:ObjectCreated:*' --persistent true --amqp-exchange "$EXCHANGE" --amqp-ack-level "$ACK")" \
+    --events 's3:ObjectCreated:*' --persistent true --amqp-exchange "$EXCHANGE" --amqp-ack-level "$ACK" --replace-id)" \
     || die "eng/rgw/notify-setup.sh failed"
 done
 arn="$(printf '%s' "$assign" | sed -n "s/^RGW_TOPIC_ARN='\\(.*\\)'$/\\1/p")"

@@ -24,6 +24,7 @@
 #   --amqp-exchange NAME  for amqp:// push endpoints: the exchange        (default: none)
 #   --amqp-ack-level LEVEL  none|broker|routable for amqp://              (default broker)
 #   --replace             delete the bucket's existing notifications first
+#   --replace-id          delete only the notification with this --id first (a re-run replaces its own entry)
 #   --region REGION       SigV4 region                 [RGW_REGION]       (default us-east-1)
 #
 # stdout: one shell assignment, RGW_TOPIC_ARN='arn:aws:sns:…'. stderr: progress.
@@ -33,7 +34,7 @@ set -euo pipefail
 endpoint="${RGW_ENDPOINT:-}"; access="${RGW_ACCESS_KEY:-}"; secret="${RGW_SECRET_KEY:-}"
 bucket="${RGW_BUCKET:-}"; region="${RGW_REGION:-us-east-1}"
 push=""; topic="directupload-events"; id=""; events="s3:ObjectCreated:*"; prefix=""
-persistent="true"; exchange=""; ack_level="broker"; replace=0
+persistent="true"; exchange=""; ack_level="broker"; replace=0; replace_id=0
 
 die() { printf 'notify-setup.sh: %s\n' "$*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -51,8 +52,9 @@ while [ $# -gt 0 ]; do
     --amqp-exchange) exchange="$2"; shift 2 ;;
     --amqp-ack-level) ack_level="$2"; shift 2 ;;
     --replace) replace=1; shift ;;
+    --replace-id) replace_id=1; shift ;;
     --region) region="$2"; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -83,6 +85,16 @@ fi
 case "$push" in
   https://*) form+=(--data-urlencode "Attributes.entry.$n.key=verify-ssl" --data-urlencode "Attributes.entry.$n.value=true") ;;
 esac
+# One setup at a time per RGW endpoint on this machine (a lock file; flock is in util-linux). RGW 16.2 adds a persistent
+# notification's queue to its list of queues with an unlocked read-modify-write of one RADOS object
+# (rgw_notify.cc add_persistent_topic, "TODO: make read-modify-write atomic"), and keeps all of a user's topics in one
+# versioned object: two setups at once can drop a queue from that list with no error (RGW then never delivers its
+# events) or get a 500. Serializing the calls here closes both for everything that sets notifications up through this
+# script (the sample, the tests, the benches).
+lock_id="$(printf '%s' "$endpoint" | cksum | cut -d' ' -f1)"
+lock_file="${TMPDIR:-/tmp}/directupload-notify-setup-$lock_id.lock"
+exec 9>>"$lock_file" || die "cannot open the lock file $lock_file"
+flock -w 120 9 || die "another notify-setup.sh held $lock_file for 120 s"
 printf 'notify-setup.sh: topic %s -> %s (persistent=%s)\n' "$topic" "${push%%\?*}" "$persistent" >&2
 # RGW 16.2 now and then answers 500 (UnknownError) to a CreateTopic or PutBucketNotification made while other topic
 # calls run against it (seen with parallel test classes). Both calls are idempotent for one topic name / notification
@@ -101,6 +113,9 @@ arn="$(printf '%s' "$reply" | sed -n 's:.*<TopicArn>\([^<]*\)</TopicArn>.*:\1:p'
 # ---- bucket notification
 if [ "$replace" = 1 ]; then
   s3 DELETE "/$bucket?notification=" >/dev/null || die "could not clear the notifications of $bucket"
+fi
+if [ "$replace_id" = 1 ]; then
+  s3 DELETE "/$bucket" -G --data-urlencode "notification=$id" >/dev/null 2>&1 || true # absent: nothing to delete
 fi
 xml_escape() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
 event_xml=""
