@@ -1,6 +1,7 @@
 using System.Net.Mime;
 using System.Text.Json;
 using Amazon.Runtime;
+using DirectUpload.Internal;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -154,8 +155,7 @@ internal sealed class UploadEndpoints
 
     private async Task<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
     {
-        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<DirectUploadOptions>>().CurrentValue;
-        if (!options.Profiles.TryGetValue(profileName, out var profile))
+        if (!context.RequestServices.GetRequiredService<ProfileRegistry>().TryGet(profileName, out var profile))
         {
             return (default, Problems.Create(StatusCodes.Status404NotFound, UploadRejectionCodes.ToCode(UploadRejectionReason.UnknownProfile), "The upload profile is not configured."));
         }
@@ -200,7 +200,7 @@ internal sealed class UploadEndpoints
             }
         }
 
-        if (profile.ScopeToOwner && string.IsNullOrEmpty(owner))
+        if (profile.Options.ScopeToOwner && string.IsNullOrEmpty(owner))
         {
             return (default, Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated", $"Upload profile '{profileName}' is per user and requires a signed-in user."));
         }

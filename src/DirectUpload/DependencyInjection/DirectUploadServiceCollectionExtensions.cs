@@ -33,16 +33,25 @@ public static class DirectUploadServiceCollectionExtensions
         services.AddSingleton<DirectUploadMarker>();
         services.AddOptionsWithValidateOnStart<DirectUploadOptions, DirectUploadOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<UploadRequestValidator>();
         services.TryAddSingleton<S3ClientContext>();
-        services.TryAddSingleton(sp => new SigV4Signer(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<SigV4Signer>();
+        services.TryAddSingleton<PutGrantSigner>();
+        services.TryAddSingleton<PostGrantSigner>();
+        services.TryAddSingleton<PartUrlSigner>();
+        services.TryAddSingleton(sp => new ProfileRegistry(
+            sp.GetRequiredService<IOptionsMonitor<DirectUploadOptions>>(),
+            sp.GetRequiredService<S3ClientContext>(),
+            sp.GetRequiredService<PutGrantSigner>(),
+            sp.GetRequiredService<PostGrantSigner>()));
+        services.TryAddSingleton<UploadRequestValidator>();
         services.TryAddSingleton<IUploadTokenService, UploadTokenService>();
         services.TryAddSingleton(sp => new DirectUploadTelemetry(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<S3PresignedPutIssuer>(sp, LoggerFactory(sp)));
-        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<S3PresignedPostIssuer>(sp, LoggerFactory(sp)));
-        services.TryAddSingleton<IUploadPolicyIssuer>(sp => ActivatorUtilities.CreateInstance<DirectUploadIssuer>(sp, LoggerFactory(sp)));
-        services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Put, (sp, _) => sp.GetRequiredService<S3PresignedPutIssuer>());
-        services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Post, (sp, _) => sp.GetRequiredService<S3PresignedPostIssuer>());
+        services.TryAddSingleton(sp => new Rejections(sp.GetRequiredService<DirectUploadTelemetry>(), LoggerFactory(sp)));
+
+        // one grant pipeline: the profile's signer, or (keyed by method) always that method's
+        services.TryAddSingleton<IUploadPolicyIssuer>(sp => CreatePipeline(sp, fixedSigner: null));
+        services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Put, (sp, _) => CreatePipeline(sp, sp.GetRequiredService<PutGrantSigner>()));
+        services.TryAddKeyedSingleton<IUploadPolicyIssuer>(UploadMethod.Post, (sp, _) => CreatePipeline(sp, sp.GetRequiredService<PostGrantSigner>()));
         services.TryAddSingleton<IDownloadUrlIssuer>(sp => ActivatorUtilities.CreateInstance<S3DownloadUrlIssuer>(sp, LoggerFactory(sp)));
 
         // scoped: they call the host's hooks, which may be scoped (e.g. a DbContext)
@@ -66,6 +75,16 @@ public static class DirectUploadServiceCollectionExtensions
         services.Configure(configure);
         return builder;
     }
+
+    private static GrantPipeline CreatePipeline(IServiceProvider sp, IGrantSigner? fixedSigner) => new(
+        sp.GetRequiredService<ProfileRegistry>(),
+        sp.GetRequiredService<UploadRequestValidator>(),
+        sp.GetRequiredService<S3ClientContext>(),
+        sp.GetRequiredService<IUploadTokenService>(),
+        sp.GetRequiredService<Rejections>(),
+        sp.GetRequiredService<DirectUploadTelemetry>(),
+        LoggerFactory(sp),
+        fixedSigner);
 
     internal static ILoggerFactory LoggerFactory(IServiceProvider services) =>
         services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;

@@ -16,32 +16,35 @@ namespace DirectUpload.Internal;
 /// </summary>
 internal sealed class S3EventDispatcher : IS3EventDispatcher
 {
-    private readonly UploadRequestValidator _validator;
+    private readonly ProfileRegistry _profiles;
     private readonly S3ClientContext _s3;
     private readonly UploadCompletion _completion;
     private readonly IEnumerable<IUploadProcessor> _processors;
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly TimeProvider _time;
     private readonly DirectUploadTelemetry _telemetry;
+    private readonly Rejections _rejections;
     private readonly ILogger _logger;
 
     public S3EventDispatcher(
-        UploadRequestValidator validator,
+        ProfileRegistry profiles,
         S3ClientContext s3,
         UploadCompletion completion,
         IEnumerable<IUploadProcessor> processors,
         IOptionsMonitor<DirectUploadOptions> options,
         TimeProvider time,
         DirectUploadTelemetry telemetry,
+        Rejections rejections,
         ILoggerFactory loggerFactory)
     {
-        _validator = validator;
+        _profiles = profiles;
         _s3 = s3;
         _completion = completion;
         _processors = processors;
         _options = options;
         _time = time;
         _telemetry = telemetry;
+        _rejections = rejections;
         _logger = loggerFactory.CreateLogger(Log.Category);
     }
 
@@ -77,7 +80,7 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
             return false;
         }
 
-        if (!IsProfileBucket(options, objectEvent.Bucket))
+        if (!_profiles.IsProfileBucket(objectEvent.Bucket))
         {
             Log.EventRecordSkipped(_logger, objectEvent.EventName, "no profile uses the bucket");
             return false;
@@ -103,32 +106,26 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
             return false;
         }
 
-        string profileName;
-        UploadProfileOptions profile;
-        string bucket;
-        try
-        {
-            (profileName, profile, bucket) = _validator.GetProfile(facts.P);
-        }
-        catch (UploadRejectedException)
+        if (!_profiles.TryGet(facts.P, out var resolved))
         {
             Log.EventRecordSkipped(_logger, objectEvent.EventName, "its profile is no longer configured");
             return false;
         }
 
-        if (!string.Equals(bucket, objectEvent.Bucket, StringComparison.Ordinal) || !objectEvent.Key.StartsWith(profile.KeyPrefix, StringComparison.Ordinal))
+        var profileName = resolved.Name;
+        var bucket = resolved.Bucket;
+        if (!string.Equals(bucket, objectEvent.Bucket, StringComparison.Ordinal) || !objectEvent.Key.StartsWith(resolved.Options.KeyPrefix, StringComparison.Ordinal))
         {
             Log.EventRecordSkipped(_logger, objectEvent.EventName, "the object lies outside its profile's bucket or key prefix");
             return false;
         }
 
         // the same verifier as the client's confirm and multipart completion, against the sealed facts
-        if (StoredObjectCheck.Verify(facts.ToTicket(objectEvent.Key), profile, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
+        var ticket = facts.ToTicket(objectEvent.Key);
+        if (StoredObjectCheck.Verify(ticket, resolved.Options, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
         {
-            Log.EventRejected(_logger, profileName, mismatch.ToException().Code);
-            _telemetry.RecordRejected(profileName, "EVENT", mismatch.Reason);
-            var ticket = facts.ToTicket(objectEvent.Key);
-            await S3StoredObjectFacts.DeleteRefusedAsync(client, new CheckedToken(ticket, profileName, profile, bucket), _logger, mismatch, cancellationToken).ConfigureAwait(false);
+            _rejections.Event(profileName, mismatch);
+            await S3StoredObjectFacts.DeleteRefusedAsync(client, new CheckedToken(ticket, resolved), _logger, mismatch, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -230,24 +227,6 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
         await ledger.WriteDeadLetterAsync(JsonSerializer.Serialize(record, DeadLetterJsonContext.Default.DeadLetter), cancellationToken).ConfigureAwait(false);
         await ledger.TryCreateAsync(CompletionLedger.Processed, "{\"deadLettered\":true}", cancellationToken).ConfigureAwait(false);
         Log.DeadLettered(_logger, upload.Profile, deliveries, ledger.DeadLetterKey);
-    }
-
-    private static bool IsProfileBucket(DirectUploadOptions options, string bucket)
-    {
-        if (string.Equals(options.BucketName, bucket, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        foreach (var profile in options.Profiles.Values)
-        {
-            if (string.Equals(profile.BucketName, bucket, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
 

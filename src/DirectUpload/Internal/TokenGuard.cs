@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace DirectUpload.Internal;
 
 /// <summary>A token that passed every check, with the profile it names.</summary>
-internal sealed record CheckedToken(UploadTicket Ticket, string ProfileName, UploadProfileOptions Profile, string Bucket);
+internal sealed record CheckedToken(UploadTicket Ticket, ResolvedProfile Profile)
+{
+    public string Bucket => Profile.Bucket;
+}
 
 /// <summary>
 /// The one place every token-bearing call (confirm, multipart sign/list/complete/abort, and any later one) goes through
@@ -16,7 +19,7 @@ internal static class TokenGuard
 
     /// <summary>Verifies the token and re-checks what it claims against the profile and the caller.</summary>
     /// <exception cref="UploadRejectedException">The token is invalid, expired, or names something the profile could not have issued.</exception>
-    public static CheckedToken Check(IUploadTokenService tokens, UploadRequestValidator validator, UploadTokenRequest request, bool multipart, ILogger logger)
+    public static CheckedToken Check(IUploadTokenService tokens, ProfileRegistry profiles, UploadTokenRequest request, bool multipart, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ticket = tokens.ValidateToken(request.Token);
@@ -37,19 +40,20 @@ internal static class TokenGuard
                 multipart ? "The token is not a multipart upload token." : "The token is a multipart upload token.");
         }
 
-        var (name, profile, bucket) = validator.GetProfile(ticket.Profile);
+        var profile = profiles.Get(ticket.Profile);
         if (Problem(ticket, profile, request.OwnerId, multipart) is { } problem)
         {
-            Log.TokenRefused(logger, name, problem.Check);
+            Log.TokenRefused(logger, profile.Name, problem.Check);
             throw new UploadRejectedException(problem.Reason, Generic);
         }
 
-        return new CheckedToken(ticket, name, profile, bucket);
+        return new CheckedToken(ticket, profile);
     }
 
     /// <summary>What is wrong with a (validly signed) ticket for this profile and caller, or <see langword="null"/>.</summary>
-    internal static (UploadRejectionReason Reason, string Check)? Problem(UploadTicket ticket, UploadProfileOptions profile, string? callerId, bool multipart)
+    internal static (UploadRejectionReason Reason, string Check)? Problem(UploadTicket ticket, ResolvedProfile resolved, string? callerId, bool multipart)
     {
+        var profile = resolved.Options;
         // the owner: a scoped profile issues only owned tokens, and an owned token serves only its owner
         if (profile.ScopeToOwner && string.IsNullOrEmpty(ticket.OwnerId))
         {
@@ -67,15 +71,14 @@ internal static class TokenGuard
             return (UploadRejectionReason.InvalidToken, "key outside the profile's prefix or rules");
         }
 
-        if (profile.ScopeToOwner && profile.KeyStrategy is null
-            && !ticket.Key.StartsWith(string.Concat(profile.KeyPrefix, "users/", ObjectKeys.EncodeOwnerSegment(ticket.OwnerId!), "/"), StringComparison.Ordinal))
+        if (resolved.OwnerFolders && !ticket.Key.StartsWith(resolved.OwnerFolder(ticket.OwnerId!), StringComparison.Ordinal))
         {
             return (UploadRejectionReason.Forbidden, "key outside the owner's folder");
         }
 
         // what the grant declared: a type and size the profile allows
         if (!ContentTypes.TryParse(ticket.ContentType, out var type) || type.Normalized != ticket.ContentType
-            || !ContentTypes.IsAllowed(type.Normalized, profile.AllowedContentTypes) || !ContentTypes.HasAllowedParameters(type))
+            || !resolved.AllowedTypes.IsAllowed(type.Normalized) || !ContentTypes.HasAllowedParameters(type))
         {
             return (UploadRejectionReason.InvalidToken, "content type the profile does not allow");
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using DirectUpload.S3.Internal;
@@ -19,6 +20,8 @@ internal sealed class UploadCompletion
     private readonly IEnumerable<IUploadCompletedHandler> _handlers;
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly TimeProvider _time;
+    private readonly Rejections _rejections;
+    private readonly DirectUploadTelemetry _telemetry;
     private readonly ILogger _logger;
 
     public UploadCompletion(
@@ -26,13 +29,84 @@ internal sealed class UploadCompletion
         IEnumerable<IUploadCompletedHandler> handlers,
         IOptionsMonitor<DirectUploadOptions> options,
         TimeProvider time,
+        Rejections rejections,
+        DirectUploadTelemetry telemetry,
         ILoggerFactory loggerFactory)
     {
         _s3 = s3;
         _handlers = handlers;
         _options = options;
         _time = time;
+        _rejections = rejections;
+        _telemetry = telemetry;
         _logger = loggerFactory.CreateLogger(Log.Category);
+    }
+
+    /// <summary>
+    /// The tail that the client's confirm and multipart completion share: HEAD the object, compare it with the grant
+    /// (deleting a mismatch when the profile says so), run the hooks once, then count, log and return the object's facts.
+    /// Every refusal is logged and counted as the caller's operation.
+    /// </summary>
+    /// <param name="token">The checked token of the upload.</param>
+    /// <param name="multipart">Whether this completes a multipart upload (else it confirms a single-request one).</param>
+    /// <param name="etag">The ETag the store returned when completing, used when the HEAD has none.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    public async Task<UploadedObject> FinishAsync(CheckedToken token, bool multipart, string? etag, CancellationToken cancellationToken)
+    {
+        var (ticket, profile) = token;
+        var client = _s3.RequiredClient;
+        GetObjectMetadataResponse head;
+        try
+        {
+            head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = profile.Bucket, Key = ticket.Key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw Rejected(multipart, profile.Name, new UploadRejectedException(
+                UploadRejectionReason.ObjectNotFound,
+                multipart ? "The multipart upload no longer exists and no object was stored." : "No object has been uploaded for this token."));
+        }
+
+        if (StoredObjectCheck.Verify(ticket, profile.Options, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
+        {
+            await S3StoredObjectFacts.DeleteRefusedAsync(client, token, _logger, mismatch, cancellationToken).ConfigureAwait(false);
+            throw Rejected(multipart, profile.Name, mismatch.ToException());
+        }
+
+        var uploaded = new UploadedObject
+        {
+            Profile = ticket.Profile,
+            Key = ticket.Key,
+            Size = head.ContentLength,
+            ContentType = ticket.ContentType, // the stored type parsed to exactly this normalized form
+            ETag = head.ETag ?? etag ?? string.Empty,
+            OwnerId = ticket.OwnerId,
+        };
+
+        // the same once-per-version claim as the event pipeline: confirm, completion and event, in any order, run the hooks once
+        var ledger = LedgerFor(profile.Bucket, ticket.Key, head);
+        try
+        {
+            if (await CompleteOnceAsync(ledger, uploaded, _options.CurrentValue.Events.ConfirmWait, cancellationToken).ConfigureAwait(false))
+            {
+                _telemetry.RecordCompleted(ticket.Profile, multipart ? "MULTIPART" : "SINGLE");
+            }
+        }
+        catch (UploadRejectedException e)
+        {
+            throw Rejected(multipart, profile.Name, e);
+        }
+
+        if (multipart)
+        {
+            Log.MultipartCompleted(_logger, ticket.Profile, uploaded.Size);
+        }
+        else
+        {
+            Log.UploadConfirmed(_logger, ticket.Profile, uploaded.Size);
+        }
+
+        return uploaded;
     }
 
     public CompletionLedger LedgerFor(string bucket, string key, GetObjectMetadataResponse head) =>
@@ -84,6 +158,9 @@ internal sealed class UploadCompletion
             await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private UploadRejectedException Rejected(bool multipart, string profile, UploadRejectedException e) =>
+        multipart ? _rejections.Multipart(profile, e) : _rejections.Confirmation(profile, e);
 
     private async Task RunHooksAsync(CompletionLedger ledger, string claim, UploadedObject upload, CancellationToken cancellationToken)
     {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace DirectUpload.Internal;
 
 /// <summary>
@@ -12,76 +10,25 @@ internal sealed class UploadRequestValidator
     public const int MaxOwnerIdLength = 256;
     public const int MaxMetadataBytes = 2048;
 
-    private readonly IOptionsMonitor<DirectUploadOptions> _options;
+    private readonly ProfileRegistry _profiles;
     private readonly TimeProvider _timeProvider;
     private SealKey? _sealKey;
 
-    public UploadRequestValidator(IOptionsMonitor<DirectUploadOptions> options, TimeProvider timeProvider)
+    public UploadRequestValidator(ProfileRegistry profiles, TimeProvider timeProvider)
     {
-        _options = options;
+        _profiles = profiles;
         _timeProvider = timeProvider;
     }
 
-    public TimeProvider TimeProvider => _timeProvider;
-
-    /// <summary>Finds a profile by name.</summary>
-    public (string Name, UploadProfileOptions Profile, string Bucket) GetProfile(string? name)
-    {
-        var options = _options.CurrentValue;
-        if (string.IsNullOrEmpty(name) || !options.Profiles.TryGetValue(name, out var profile))
-        {
-            throw new UploadRejectedException(UploadRejectionReason.UnknownProfile, "The upload profile is not configured.");
-        }
-
-        // the configured spelling, not the caller's: it goes into tokens, hooks and metric tags
-        name = ConfiguredName(options.Profiles, name);
-
-        var bucket = profile.BucketName ?? options.BucketName
-            ?? throw new InvalidOperationException($"Profile '{name}' has no bucket and DirectUploadOptions.BucketName is not set.");
-        return (name, profile, bucket);
-    }
-
-    private static string ConfiguredName(IDictionary<string, UploadProfileOptions> profiles, string name)
-    {
-        // the options' own dictionary is enumerated without boxing its enumerator
-        if (profiles is Dictionary<string, UploadProfileOptions> dictionary)
-        {
-            foreach (var configured in dictionary.Keys)
-            {
-                if (string.Equals(configured, name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return configured;
-                }
-            }
-
-            return name;
-        }
-
-        foreach (var configured in profiles.Keys)
-        {
-            if (string.Equals(configured, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return configured;
-            }
-        }
-
-        return name;
-    }
-
-    /// <summary>The method a request for this profile and size uses.</summary>
-    public static UploadMethod ResolveMethod(UploadProfileOptions profile, long size) => profile.Method switch
-    {
-        UploadMethod.Auto => size >= profile.MultipartThresholdBytes ? UploadMethod.Multipart : UploadMethod.Put,
-        var m => m,
-    };
-
     /// <summary>Checks everything and builds the key.</summary>
+    /// <param name="resolved">The profile the request names, from the <see cref="ProfileRegistry"/>.</param>
     /// <param name="request">The request.</param>
     /// <param name="singleRequest">Whether the upload is one PUT/POST (capped at 5 GiB).</param>
-    public ValidatedUpload Validate(UploadRequest request, bool singleRequest)
+    public ValidatedUpload Validate(ResolvedProfile resolved, UploadRequest request, bool singleRequest)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (name, profile, bucket) = GetProfile(request.Profile);
+        var name = resolved.Name;
+        var profile = resolved.Options;
 
         ValidateFileName(request.FileName);
         if (!ContentTypes.TryParse(request.ContentType, out var parsedType))
@@ -90,7 +37,7 @@ internal sealed class UploadRequestValidator
         }
 
         var contentType = parsedType.Normalized;
-        if (!ContentTypes.IsAllowed(contentType, profile.AllowedContentTypes))
+        if (!resolved.AllowedTypes.IsAllowed(contentType))
         {
             throw Reject(UploadRejectionReason.ContentTypeNotAllowed, $"Profile '{name}' does not allow content type '{parsedType.MediaType}'.");
         }
@@ -107,13 +54,13 @@ internal sealed class UploadRequestValidator
         var metadata = MergeMetadata(name, profile, request.Metadata);
 
         var now = DirectUpload.S3.Internal.SigV4Signer.SigningInstant(_timeProvider);
-        var key = CreateKey(name, profile, request.FileName, contentType, owner, now);
-        if (key.StartsWith(_options.CurrentValue.Events.InternalPrefix, StringComparison.Ordinal))
+        var key = CreateKey(resolved, request.FileName, contentType, owner, now);
+        if (key.StartsWith(_profiles.Options.Events.InternalPrefix, StringComparison.Ordinal))
         {
             throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{name}' lies under DirectUpload's internal prefix.");
         }
 
-        metadata = AddSeal(metadata, bucket, key, new SealedFacts
+        metadata = AddSeal(metadata, resolved.Bucket, key, new SealedFacts
         {
             P = name,
             O = owner,
@@ -123,13 +70,13 @@ internal sealed class UploadRequestValidator
             U = singleRequest ? null : true,
             D = StoredObjectCheck.MetadataDigest(metadata),
         });
-        return new ValidatedUpload(name, profile, bucket, key, contentType, request.Size, md5, owner, metadata, now, now + profile.Expiry);
+        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, metadata, now, now + profile.Expiry);
     }
 
     /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>
     private List<KeyValuePair<string, string>> AddSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string bucket, string key, SealedFacts facts)
     {
-        var configured = _options.CurrentValue.TokenSigningKey;
+        var configured = _profiles.Options.TokenSigningKey;
         var cached = Volatile.Read(ref _sealKey);
         if (cached is null || !string.Equals(cached.Base64, configured, StringComparison.Ordinal))
         {
@@ -146,39 +93,23 @@ internal sealed class UploadRequestValidator
         return merged;
     }
 
-    public static string CreateKey(string name, UploadProfileOptions profile, string fileName, string contentType, string? owner, DateTimeOffset now)
+    private static string CreateKey(ResolvedProfile resolved, string fileName, string contentType, string? owner, DateTimeOffset now)
     {
-        var strategy = profile.KeyStrategy ?? BuildStrategy(profile);
+        var prefix = resolved.Options.KeyPrefix;
 
         // the default strategy's key is written together with the prefix, as one string
-        var key = strategy is RandomKeyStrategy
-            ? ObjectKeys.CreateRandomKey(profile.KeyPrefix, now, fileName)
-            : string.Concat(profile.KeyPrefix, strategy.CreateKey(new ObjectKeyArguments(name, fileName, contentType, owner, now)));
-        if (!ObjectKeys.IsValidKey(key, profile.KeyPrefix, out var problem))
+        var key = resolved.KeyStrategy is RandomKeyStrategy
+            ? ObjectKeys.CreateRandomKey(prefix, now, fileName)
+            : string.Concat(prefix, resolved.KeyStrategy.CreateKey(new ObjectKeyArguments(resolved.Name, fileName, contentType, owner, now)));
+        if (!ObjectKeys.IsValidKey(key, prefix, out var problem))
         {
-            throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{name}' was refused: {problem}.");
+            throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{resolved.Name}' was refused: {problem}.");
         }
 
         return key;
     }
 
-    public static IObjectKeyStrategy BuildStrategy(UploadProfileOptions profile)
-    {
-        IObjectKeyStrategy strategy = profile.KeepFileName ? RandomFileNameKeyStrategy.Instance : RandomKeyStrategy.Instance;
-        if (profile.PartitionByDate)
-        {
-            strategy = new DatePartitionedKeyStrategy(strategy);
-        }
-
-        if (profile.ScopeToOwner)
-        {
-            strategy = new OwnerScopedKeyStrategy(strategy);
-        }
-
-        return strategy;
-    }
-
-    public static void ValidateSize(string name, UploadProfileOptions profile, long size, bool singleRequest)
+    private static void ValidateSize(string name, UploadProfileOptions profile, long size, bool singleRequest)
     {
         if (size <= 0)
         {
@@ -201,7 +132,7 @@ internal sealed class UploadRequestValidator
         }
     }
 
-    public static void ValidateFileName(string? fileName)
+    private static void ValidateFileName(string? fileName)
     {
         if (string.IsNullOrWhiteSpace(fileName))
         {

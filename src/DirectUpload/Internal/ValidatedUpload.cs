@@ -1,10 +1,8 @@
 namespace DirectUpload.Internal;
 
-/// <summary>An upload request that passed every check, with its key, bucket and times fixed.</summary>
+/// <summary>An upload request that passed every check, with its profile, key and times fixed.</summary>
 internal sealed record ValidatedUpload(
-    string ProfileName,
-    UploadProfileOptions Profile,
-    string Bucket,
+    ResolvedProfile Profile,
     string Key,
     string ContentType,
     long Size,
@@ -12,4 +10,9 @@ internal sealed record ValidatedUpload(
     string? OwnerId,
     IReadOnlyList<KeyValuePair<string, string>> Metadata,
     DateTimeOffset Now,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    public string ProfileName => Profile.Name;
+
+    public string Bucket => Profile.Bucket;
+}

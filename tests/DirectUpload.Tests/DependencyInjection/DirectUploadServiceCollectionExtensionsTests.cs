@@ -54,12 +54,13 @@ public class DirectUploadServiceCollectionExtensionsTests
     {
         using var services = CreateServices();
 
-        services.GetRequiredService<IUploadPolicyIssuer>().Should().BeOfType<DirectUploadIssuer>();
-        services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Put).Should().BeOfType<S3PresignedPutIssuer>();
-        services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Post).Should().BeOfType<S3PresignedPostIssuer>();
+        services.GetRequiredService<IUploadPolicyIssuer>().Should().BeOfType<GrantPipeline>();
+        services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Put).Should().BeOfType<GrantPipeline>();
+        services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Post).Should().BeOfType<GrantPipeline>();
         services.GetRequiredService<IUploadTokenService>().Should().BeOfType<UploadTokenService>();
         services.GetRequiredService<IUploadPolicyIssuer>().Should().BeSameAs(services.GetRequiredService<IUploadPolicyIssuer>(), "issuers are singletons");
-        services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Put).Should().BeSameAs(services.GetRequiredService<S3PresignedPutIssuer>());
+        services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Put).Should().BeSameAs(services.GetRequiredKeyedService<IUploadPolicyIssuer>(UploadMethod.Put));
+        services.GetRequiredService<ProfileRegistry>().Should().BeSameAs(services.GetRequiredService<ProfileRegistry>(), "profiles are resolved once, in one registry");
     }
 
     [Fact]

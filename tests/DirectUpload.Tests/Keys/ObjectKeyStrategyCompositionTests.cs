@@ -69,7 +69,7 @@ public class ObjectKeyStrategyCompositionTests
                 string key;
                 try
                 {
-                    key = sut.Validate(request, singleRequest: true).Key;
+                    key = sut.Validator.Validate(sut.Profiles.Get("p"), request, singleRequest: true).Key;
                 }
                 catch (UploadRejectedException e)
                 {
@@ -157,12 +157,13 @@ public class ObjectKeyStrategyCompositionTests
         ? "null"
         : "\"" + string.Concat(value.Take(80).Select(c => c is < ' ' or > '~' ? $"\\u{(int)c:X4}" : c.ToString())) + (value.Length > 80 ? "…" : string.Empty) + "\"";
 
-    private static UploadRequestValidator CreateSut(IObjectKeyStrategy strategy, string prefix, TimeProvider clock)
+    private static (UploadRequestValidator Validator, ProfileRegistry Profiles) CreateSut(IObjectKeyStrategy strategy, string prefix, TimeProvider clock)
     {
         var options = new DirectUploadOptions { BucketName = TestServices.Bucket, TokenSigningKey = TestServices.TokenKey };
         var profile = new UploadProfileOptions { KeyPrefix = prefix, KeyStrategy = strategy };
         profile.AllowedContentTypes.Add("*/*");
         options.Profiles["p"] = profile;
-        return new UploadRequestValidator(new TestOptionsMonitor<DirectUploadOptions>(options), clock);
+        var profiles = new ProfileRegistry(new TestOptionsMonitor<DirectUploadOptions>(options));
+        return (new UploadRequestValidator(profiles, clock), profiles);
     }
 }

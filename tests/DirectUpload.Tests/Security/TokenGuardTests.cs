@@ -184,8 +184,9 @@ public sealed class TokenGuardTests : IDisposable
         var profile = new UploadProfileOptions { KeyPrefix = "p/", ScopeToOwner = true };
         profile.AllowedContentTypes.Add("*/*");
         var folder = "p/users/" + ObjectKeys.EncodeOwnerSegment("a/b") + "/";
-        TokenGuard.Problem(Single("x", folder + "k", "a/b", "image/png"), profile, "a/b", multipart: false).Should().BeNull();
-        TokenGuard.Problem(Single("x", "p/users/a/b/k", "a/b", "image/png"), profile, "a/b", multipart: false).Should().NotBeNull();
+        var resolved = new ResolvedProfile("x", profile, "bucket", s3: null, signer: null);
+        TokenGuard.Problem(Single("x", folder + "k", "a/b", "image/png"), resolved, "a/b", multipart: false).Should().BeNull();
+        TokenGuard.Problem(Single("x", "p/users/a/b/k", "a/b", "image/png"), resolved, "a/b", multipart: false).Should().NotBeNull();
     }
 
     private void NothingTouched()

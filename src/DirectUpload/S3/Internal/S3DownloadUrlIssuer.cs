@@ -7,34 +7,37 @@ namespace DirectUpload.S3.Internal;
 /// <summary>The S3 implementation of <see cref="IDownloadUrlIssuer"/>.</summary>
 internal sealed class S3DownloadUrlIssuer : IDownloadUrlIssuer
 {
-    private readonly UploadRequestValidator _validator;
+    private readonly ProfileRegistry _profiles;
     private readonly S3ClientContext _s3;
     private readonly SigV4Signer _signer;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public S3DownloadUrlIssuer(UploadRequestValidator validator, S3ClientContext s3, SigV4Signer signer, ILoggerFactory loggerFactory)
+    public S3DownloadUrlIssuer(ProfileRegistry profiles, S3ClientContext s3, SigV4Signer signer, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        _validator = validator;
+        _profiles = profiles;
         _s3 = s3;
         _signer = signer;
+        _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger(Log.Category);
     }
 
     public async ValueTask<DownloadGrant> CreateDownloadUrlAsync(DownloadRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (name, profile, bucket) = _validator.GetProfile(request.Profile);
+        var resolved = _profiles.Get(request.Profile);
+        var profile = resolved.Options;
         if (!ObjectKeys.IsValidKey(request.Key, profile.KeyPrefix, out var problem))
         {
             throw new UploadRejectedException(UploadRejectionReason.InvalidKey, $"The key was refused: {problem}.");
         }
 
-        if (profile.ScopeToOwner && profile.KeyStrategy is null)
+        if (resolved.OwnerFolders)
         {
-            var folder = string.IsNullOrEmpty(request.OwnerId) ? null : string.Concat(profile.KeyPrefix, "users/", ObjectKeys.EncodeOwnerSegment(request.OwnerId), "/");
+            var folder = string.IsNullOrEmpty(request.OwnerId) ? null : resolved.OwnerFolder(request.OwnerId);
             if (folder is null || !request.Key.StartsWith(folder, StringComparison.Ordinal))
             {
-                throw new UploadRejectedException(UploadRejectionReason.Forbidden, $"The key is not in the caller's folder of profile '{name}'.");
+                throw new UploadRejectedException(UploadRejectionReason.Forbidden, $"The key is not in the caller's folder of profile '{resolved.Name}'.");
             }
         }
 
@@ -61,9 +64,9 @@ internal sealed class S3DownloadUrlIssuer : IDownloadUrlIssuer
         }
 
         var credentials = await _s3.GetCredentialsAsync().ConfigureAwait(false);
-        var now = SigV4Signer.SigningInstant(_signer.TimeProvider);
-        var url = _signer.Presign("GET", _s3.GetEndpoint(bucket), bucket, request.Key, credentials, expiry, now, headers: null, query);
-        Log.DownloadIssued(_logger, name, inline ? "inline" : "attachment");
+        var now = SigV4Signer.SigningInstant(_timeProvider);
+        var url = _signer.Presign("GET", resolved.Address, request.Key, credentials, expiry, now, headers: null, query);
+        Log.DownloadIssued(_logger, resolved.Name, inline ? "inline" : "attachment");
         return new DownloadGrant { Url = url, ExpiresAt = now + expiry, ContentDisposition = disposition };
     }
 

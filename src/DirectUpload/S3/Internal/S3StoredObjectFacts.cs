@@ -45,13 +45,14 @@ internal static class S3StoredObjectFacts
     /// <returns>Whether the object was deleted.</returns>
     public static async Task<bool> DeleteRefusedAsync(IAmazonS3 client, CheckedToken token, ILogger logger, StoredObjectMismatch mismatch, CancellationToken cancellationToken)
     {
-        var deleted = token.Profile.DeleteInvalidUploads && ObjectKeys.IsValidKey(token.Ticket.Key, token.Profile.KeyPrefix, out _);
+        var profile = token.Profile.Options;
+        var deleted = profile.DeleteInvalidUploads && ObjectKeys.IsValidKey(token.Ticket.Key, profile.KeyPrefix, out _);
         if (deleted)
         {
             await client.DeleteObjectAsync(token.Bucket, token.Ticket.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.StoredObjectMismatch(logger, token.ProfileName, mismatch.Field, mismatch.Detail, deleted);
+        Log.StoredObjectMismatch(logger, token.Profile.Name, mismatch.Field, mismatch.Detail, deleted);
         return deleted;
     }
 }

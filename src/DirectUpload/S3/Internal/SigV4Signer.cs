@@ -6,7 +6,8 @@ namespace DirectUpload.S3.Internal;
 
 /// <summary>
 /// Signs presigned URLs (query-string SigV4) and POST policies locally, with a cache of the derived signing key and
-/// credential scope per (access key, secret, date, region). Thread-safe. The clock comes from the injected <see cref="TimeProvider"/>.
+/// credential scope per (access key, secret, date, region). Thread-safe. It has no clock: callers pass the signing instant
+/// (<see cref="SigningInstant"/> of their injected <see cref="TimeProvider"/>).
 /// </summary>
 /// <remarks>
 /// The canonical request, string to sign and URL are written into one stack (or pooled) buffer and hashed from there,
@@ -20,16 +21,8 @@ internal sealed class SigV4Signer
     private static readonly string[] FixedParameterNames =
         ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Security-Token", "X-Amz-SignedHeaders"];
 
-    private readonly TimeProvider _timeProvider;
     private SigningKeyEntry? _cachedKey;
     private SigningScope? _cachedScope;
-
-    public SigV4Signer(TimeProvider timeProvider)
-    {
-        _timeProvider = timeProvider;
-    }
-
-    public TimeProvider TimeProvider => _timeProvider;
 
     /// <summary>
     /// The clock's current instant truncated to whole seconds, as SigV4 writes it (<c>X-Amz-Date</c>), so that a grant's

@@ -1,37 +1,26 @@
 using DirectUpload.Internal;
-using Microsoft.Extensions.Logging;
 
 namespace DirectUpload.S3.Internal;
 
 /// <summary>
-/// Issues presigned <c>POST</c> policy grants: the policy binds the bucket, the exact key, the exact Content-Type,
+/// Signs presigned <c>POST</c> policy grants: the policy binds the bucket, the exact key, the exact Content-Type,
 /// <c>content-length-range</c> [profile minimum, profile maximum], Content-MD5 when given, and every stored header as exact
 /// conditions. Any extra form field is refused by S3 (only <c>x-ignore-*</c>, <c>policy</c>, <c>x-amz-signature</c> and <c>file</c> are exempt).
 /// </summary>
-internal sealed class S3PresignedPostIssuer : S3UploadIssuerBase
+internal sealed class PostGrantSigner(SigV4Signer signer) : IGrantSigner
 {
     private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
 
-    public S3PresignedPostIssuer(
-        UploadRequestValidator validator,
-        S3ClientContext s3,
-        SigV4Signer signer,
-        IUploadTokenService tokens,
-        DirectUploadTelemetry telemetry,
-        ILoggerFactory loggerFactory)
-        : base(validator, s3, signer, tokens, telemetry, loggerFactory.CreateLogger(Log.Category))
-    {
-    }
+    public string Method => "POST";
 
-    public override UploadMethod Method => UploadMethod.Post;
-
-    internal override SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
+    public SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
     {
-        var address = AddressOf(upload.Bucket);
-        var scope = Signer.GetScope(credentials.AccessKeyId, credentials.SecretAccessKey, upload.Now.UtcDateTime, address.Region);
+        var profile = upload.Profile;
+        var address = profile.Address;
+        var scope = signer.GetScope(credentials.AccessKeyId, credentials.SecretAccessKey, upload.Now.UtcDateTime, address.Region);
 
         // form fields, in the order the client sends them (file last)
-        var capacity = 7 + StoredHeaderCount(upload) + (upload.ContentMd5 is null ? 0 : 1) + (credentials.SessionToken is null ? 0 : 1);
+        var capacity = 7 + profile.StoredHeaders.CountWith(upload.Metadata) + (upload.ContentMd5 is null ? 0 : 1) + (credentials.SessionToken is null ? 0 : 1);
         var fields = new Dictionary<string, string>(capacity, StringComparer.Ordinal)
         {
             ["key"] = upload.Key,
@@ -42,7 +31,7 @@ internal sealed class S3PresignedPostIssuer : S3UploadIssuerBase
             fields["Content-MD5"] = md5;
         }
 
-        AddStoredHeaders(upload, fields);
+        profile.StoredHeaders.AddTo(fields, upload.Metadata);
 
         fields["x-amz-algorithm"] = SigV4.Algorithm;
         fields["x-amz-credential"] = scope.Credential;
@@ -54,9 +43,9 @@ internal sealed class S3PresignedPostIssuer : S3UploadIssuerBase
 
         // the policy's conditions are the bucket then every field above, as exact matches
         var (policy, signature) = PostPolicy.CreateSigned(
-            upload.ExpiresAt, upload.Bucket, fields, upload.Profile.MinSizeBytes, upload.Profile.MaxSizeBytes, scope);
+            upload.ExpiresAt, upload.Bucket, fields, profile.Options.MinSizeBytes, profile.Options.MaxSizeBytes, scope);
         fields["policy"] = policy;
         fields["x-amz-signature"] = signature;
-        return new SignedRequest("POST", address.BucketUrl, fields, NoHeaders);
+        return new SignedRequest(address.BucketUrl, fields, NoHeaders);
     }
 }
