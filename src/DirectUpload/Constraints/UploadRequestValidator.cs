@@ -12,7 +12,7 @@ internal sealed class UploadRequestValidator
 
     private readonly ProfileRegistry _profiles;
     private readonly TimeProvider _timeProvider;
-    private SealKey? _sealKey;
+    private readonly CurrentTokenKey _sealKey = new();
 
     public UploadRequestValidator(ProfileRegistry profiles, TimeProvider timeProvider)
     {
@@ -60,7 +60,8 @@ internal sealed class UploadRequestValidator
             throw Reject(UploadRejectionReason.InvalidKey, $"The key built for profile '{name}' lies under DirectUpload's internal prefix.");
         }
 
-        metadata = AddSeal(metadata, resolved.Bucket, key, new SealedFacts
+        var digest = StoredObjectCheck.MetadataDigest(metadata);
+        var stored = AddSeal(metadata, resolved.Bucket, key, new SealedFacts
         {
             P = name,
             O = owner,
@@ -68,27 +69,18 @@ internal sealed class UploadRequestValidator
             T = contentType,
             M = md5,
             U = singleRequest ? null : true,
-            D = StoredObjectCheck.MetadataDigest(metadata),
+            D = digest,
         });
-        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, metadata, now, now + profile.Expiry);
+        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, stored, digest, now, now + profile.Expiry);
     }
 
     /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>
     private List<KeyValuePair<string, string>> AddSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string bucket, string key, SealedFacts facts)
     {
-        var configured = _profiles.Options.TokenSigningKey;
-        var cached = Volatile.Read(ref _sealKey);
-        if (cached is null || !string.Equals(cached.Base64, configured, StringComparison.Ordinal))
-        {
-            var decoded = UploadTokenService.DecodeKey(configured)
-                ?? throw new InvalidOperationException("DirectUploadOptions.TokenSigningKey is not set to a base64 key of at least 32 bytes.");
-            cached = new SealKey(configured!, decoded);
-            Volatile.Write(ref _sealKey, cached);
-        }
-
+        var sealKey = _sealKey.Get(_profiles.Options.TokenSigningKey);
         var merged = new List<KeyValuePair<string, string>>(metadata.Count + 1);
         merged.AddRange(metadata);
-        merged.Add(new(GrantSeal.MetadataKey, GrantSeal.Create(cached.Key, bucket, key, facts)));
+        merged.Add(new(GrantSeal.MetadataKey, GrantSeal.Create(sealKey, bucket, key, facts)));
         merged.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         return merged;
     }
@@ -298,16 +290,4 @@ internal sealed class UploadRequestValidator
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static UploadRejectedException Reject(UploadRejectionReason reason, string message) => new(reason, message);
-
-    private sealed record SealKey(string Base64, byte[] Key);
-}
-
-/// <summary>Rules for user metadata keys and values (they travel as HTTP headers and form fields).</summary>
-internal static class MetadataRules
-{
-    public static bool IsValidKey(string? key) =>
-        !string.IsNullOrEmpty(key) && key.Length <= 128 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    public static bool IsValidValue(string? value) =>
-        value is not null && value.Length <= 1024 && value.All(c => c is >= ' ' and <= '~') && value.Trim().Length == value.Length;
 }

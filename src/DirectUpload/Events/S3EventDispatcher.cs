@@ -99,7 +99,7 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
         }
 
         // the grant's facts travel with the object, sealed with the token key: nothing else about the object is trusted
-        var facts = GrantSeal.Verify(GrantSeal.Keys(options), objectEvent.Bucket, objectEvent.Key, head.Metadata[GrantSeal.MetadataKey]);
+        var facts = GrantSeal.Verify(TokenKeys.All(options), objectEvent.Bucket, objectEvent.Key, head.Metadata[GrantSeal.MetadataKey]);
         if (facts is null)
         {
             Log.EventNotGranted(_logger, objectEvent.Bucket);
@@ -228,28 +228,4 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
         await ledger.TryCreateAsync(CompletionLedger.Processed, "{\"deadLettered\":true}", cancellationToken).ConfigureAwait(false);
         Log.DeadLettered(_logger, upload.Profile, deliveries, ledger.DeadLetterKey);
     }
-}
-
-/// <summary>A dead letter: an upload whose processing gave up.</summary>
-internal sealed class DeadLetter
-{
-    public string Bucket { get; set; } = string.Empty;
-
-    public string Key { get; set; } = string.Empty;
-
-    public string Profile { get; set; } = string.Empty;
-
-    public string ETag { get; set; } = string.Empty;
-
-    public int Deliveries { get; set; }
-
-    public string Error { get; set; } = string.Empty;
-
-    public string At { get; set; } = string.Empty;
-}
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(DeadLetter))]
-internal sealed partial class DeadLetterJsonContext : System.Text.Json.Serialization.JsonSerializerContext
-{
 }

@@ -78,7 +78,7 @@ internal sealed class GrantPipeline : IUploadPolicyIssuer
             Size = upload.Size,
             ContentType = upload.ContentType,
             ContentMd5 = upload.ContentMd5,
-            MetadataDigest = StoredObjectCheck.MetadataDigest(upload.Metadata),
+            MetadataDigest = upload.MetadataDigest,
             ExpiresAt = upload.ExpiresAt + profile.Options.ConfirmationGracePeriod,
         });
 

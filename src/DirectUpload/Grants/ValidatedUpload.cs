@@ -1,6 +1,10 @@
 namespace DirectUpload.Internal;
 
 /// <summary>An upload request that passed every check, with its profile, key and times fixed.</summary>
+/// <remarks>
+/// <see cref="Metadata"/> is what the object stores (the grant seal included); <see cref="MetadataDigest"/> is the digest
+/// tokens carry (<see cref="StoredObjectCheck.MetadataDigest"/>, the seal excluded), computed once.
+/// </remarks>
 internal sealed record ValidatedUpload(
     ResolvedProfile Profile,
     string Key,
@@ -9,6 +13,7 @@ internal sealed record ValidatedUpload(
     string? ContentMd5,
     string? OwnerId,
     IReadOnlyList<KeyValuePair<string, string>> Metadata,
+    string? MetadataDigest,
     DateTimeOffset Now,
     DateTimeOffset ExpiresAt)
 {

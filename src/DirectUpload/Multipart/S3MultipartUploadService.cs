@@ -91,7 +91,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             ExpiresAt = expiresAt,
             UploadId = response.UploadId,
             PartSize = layout.PartSize,
-            MetadataDigest = StoredObjectCheck.MetadataDigest(upload.Metadata),
+            MetadataDigest = upload.MetadataDigest,
         });
 
         Log.MultipartStarted(_logger, upload.ProfileName, upload.Size, layout.PartCount, layout.PartSize);

@@ -18,7 +18,7 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
 
-        if (UploadTokenService.DecodeKey(options.TokenSigningKey) is null)
+        if (TokenKeys.Decode(options.TokenSigningKey) is null)
         {
             errors.Add("DirectUploadOptions.TokenSigningKey must be a base64 key of at least 32 bytes (e.g. the output of `openssl rand -base64 32`).");
         }
@@ -26,7 +26,7 @@ internal sealed class DirectUploadOptionsValidator : IValidateOptions<DirectUplo
         var i = 0;
         foreach (var previous in options.PreviousTokenSigningKeys)
         {
-            if (UploadTokenService.DecodeKey(previous) is null)
+            if (TokenKeys.Decode(previous) is null)
             {
                 errors.Add($"DirectUploadOptions.PreviousTokenSigningKeys[{i}] must be a base64 key of at least 32 bytes.");
             }

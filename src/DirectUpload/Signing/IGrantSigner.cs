@@ -11,9 +11,3 @@ internal interface IGrantSigner
     /// <summary>Signs the upload: no network call.</summary>
     SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials);
 }
-
-/// <summary>What a signer returns: the URL, and the form fields (POST) or the headers (PUT) the client must send.</summary>
-internal readonly record struct SignedRequest(
-    string Url,
-    IReadOnlyDictionary<string, string> Fields,
-    IReadOnlyDictionary<string, string> Headers);

@@ -57,10 +57,6 @@ internal static class PostPolicy
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static string ToBase64(byte[] json) => Convert.ToBase64String(json);
-
-    public static string ToText(byte[] json) => Encoding.UTF8.GetString(json);
-
     /// <summary>
     /// Creates the base64 policy whose conditions are the bucket then every field (in order) as exact matches, and its
     /// signature. The JSON is the same as <see cref="Write"/>'s; for ASCII fields it is written without a JSON writer.

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using DirectUpload.Internal;
 
 namespace DirectUpload.S3.Internal;
 
@@ -20,8 +21,6 @@ internal static class SigV4
 
     /// <summary>The length of a SHA-256 or HMAC-SHA256 in lower-case hex.</summary>
     public const int HexHashLength = 64;
-
-    private const string HexUpper = "0123456789ABCDEF";
 
     private static readonly SearchValues<char> Unreserved =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
@@ -99,9 +98,6 @@ internal static class SigV4
     public static string FormatAmzDate(DateTimeOffset instant) =>
         string.Create(AmzDateLength, instant.UtcDateTime, static (chars, utc) => WriteAmzDate(chars, utc));
 
-    public static string FormatDate(DateTimeOffset instant) =>
-        string.Create(8, instant.UtcDateTime, static (chars, utc) => WriteDate(chars, utc));
-
     /// <summary>Writes <c>yyyyMMdd'T'HHmmss'Z'</c> (16 chars) of a UTC instant.</summary>
     public static void WriteAmzDate(Span<char> destination, DateTime utc)
     {
@@ -133,48 +129,6 @@ internal static class SigV4
 
     public static string Scope(string date, string region) => string.Concat(date, "/", region, "/", Service, "/aws4_request");
 
-    public static string HexSha256(string value)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        Sha256OfUtf8(value, hash);
-        return Convert.ToHexStringLower(hash);
-    }
-
-    public static string HexHmac(byte[] key, string value)
-    {
-        Span<byte> mac = stackalloc byte[32];
-        HmacOfUtf8(key, value, mac);
-        return Convert.ToHexStringLower(mac);
-    }
-
-    /// <summary>SHA-256 of the UTF-8 encoding of <paramref name="text"/>, without allocating.</summary>
-    public static void Sha256OfUtf8(ReadOnlySpan<char> text, Span<byte> hash)
-    {
-        byte[]? rented = null;
-        var length = Encoding.UTF8.GetByteCount(text);
-        var bytes = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        var written = Encoding.UTF8.GetBytes(text, bytes);
-        SHA256.HashData(bytes[..written], hash);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
-    /// <summary>HMAC-SHA256 of the UTF-8 encoding of <paramref name="text"/>, without allocating (see <see cref="KeyedHmac"/>).</summary>
-    public static void HmacOfUtf8(byte[] key, ReadOnlySpan<char> text, Span<byte> mac)
-    {
-        byte[]? rented = null;
-        var length = Encoding.UTF8.GetByteCount(text);
-        var bytes = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        var written = Encoding.UTF8.GetBytes(text, bytes);
-        KeyedHmac.HashData(key, bytes[..written], mac);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
     public static byte[] DeriveSigningKey(string secretAccessKey, string date, string region, string service)
     {
         var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), Encoding.UTF8.GetBytes(date));
@@ -183,157 +137,13 @@ internal static class SigV4
         return HMACSHA256.HashData(kService, "aws4_request"u8);
     }
 
-    public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
-        string.Concat(Algorithm, "\n", amzDate, "\n", scope, "\n", HexSha256(canonicalRequest));
-
     private static void AppendPercentEncoded(ref CharBuffer buffer, byte b)
     {
         var chars = buffer.AppendSpan(3);
         chars[0] = '%';
-        chars[1] = HexUpper[b >> 4];
-        chars[2] = HexUpper[b & 15];
+        chars[1] = Hex.Upper(b >> 4);
+        chars[2] = Hex.Upper(b & 15);
     }
 
     private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~';
-}
-
-/// <summary>
-/// HMAC-SHA256 with keys that are used again and again (the day's signing key, the token key). A one-shot HMAC creates a
-/// context and keys it on every call, which costs more than hashing a short message; this keeps a few keyed contexts per
-/// thread, found by the identity of the key array. Callers pass long-lived arrays that they never modify.
-/// </summary>
-internal static class KeyedHmac
-{
-    private const int ContextsPerThread = 4;
-
-    [ThreadStatic]
-    private static Context[]? _contexts;
-
-    [ThreadStatic]
-    private static int _nextEvicted;
-
-    public static void HashData(byte[] key, ReadOnlySpan<byte> data, Span<byte> mac)
-    {
-        var hmac = GetContext(key);
-        hmac.AppendData(data);
-        hmac.GetHashAndReset(mac);
-    }
-
-    private static IncrementalHash GetContext(byte[] key)
-    {
-        var contexts = _contexts ??= new Context[ContextsPerThread];
-        foreach (var context in contexts)
-        {
-            if (ReferenceEquals(context.Key, key))
-            {
-                return context.Hmac!;
-            }
-        }
-
-        // a new key (a new day, a rotated secret): replace the contexts in turn
-        var index = _nextEvicted;
-        _nextEvicted = (index + 1) % ContextsPerThread;
-        contexts[index].Hmac?.Dispose();
-        var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        contexts[index] = new Context(key, hmac);
-        return hmac;
-    }
-
-    private readonly record struct Context(byte[]? Key, IncrementalHash? Hmac);
-}
-
-/// <summary>
-/// A growable character buffer that starts on the caller's (stack) span and moves to <see cref="ArrayPool{T}"/> memory
-/// when it outgrows it. Dispose it to return the rented array.
-/// </summary>
-internal ref struct CharBuffer
-{
-    private char[]? _rented;
-    private Span<char> _chars;
-    private int _length;
-
-    public CharBuffer(Span<char> initial)
-    {
-        _chars = initial;
-        _rented = null;
-        _length = 0;
-    }
-
-    public readonly int Length => _length;
-
-    /// <summary>Gets what was written so far. Invalidated by the next append.</summary>
-    public readonly ReadOnlySpan<char> Written => _chars[.._length];
-
-    public void Append(char c)
-    {
-        if (_length == _chars.Length)
-        {
-            Grow(1);
-        }
-
-        _chars[_length++] = c;
-    }
-
-    public void Append(scoped ReadOnlySpan<char> value)
-    {
-        if (_length > _chars.Length - value.Length)
-        {
-            Grow(value.Length);
-        }
-
-        value.CopyTo(_chars[_length..]);
-        _length += value.Length;
-    }
-
-    /// <summary>Reserves <paramref name="length"/> chars at the end and returns them to be filled.</summary>
-    public Span<char> AppendSpan(int length)
-    {
-        if (_length > _chars.Length - length)
-        {
-            Grow(length);
-        }
-
-        var span = _chars.Slice(_length, length);
-        _length += length;
-        return span;
-    }
-
-    /// <summary>Appends a copy of an earlier part of the buffer itself.</summary>
-    public void AppendWritten(int start, int length)
-    {
-        if (_length > _chars.Length - length)
-        {
-            Grow(length);
-        }
-
-        _chars.Slice(start, length).CopyTo(_chars[_length..]);
-        _length += length;
-    }
-
-    public readonly ReadOnlySpan<char> Slice(int start, int length) => _chars.Slice(start, length);
-
-    public override readonly string ToString() => new(_chars[.._length]);
-
-    public void Dispose()
-    {
-        var rented = _rented;
-        this = default;
-        if (rented is not null)
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
-    }
-
-    private void Grow(int additional)
-    {
-        var next = ArrayPool<char>.Shared.Rent(Math.Max(_length + additional, _chars.Length * 2));
-        _chars[.._length].CopyTo(next);
-        if (_rented is not null)
-        {
-            ArrayPool<char>.Shared.Return(_rented);
-        }
-
-        _rented = next;
-        _chars = next;
-    }
 }

@@ -2,12 +2,6 @@ using Microsoft.Extensions.Logging;
 
 namespace DirectUpload.Internal;
 
-/// <summary>A token that passed every check, with the profile it names.</summary>
-internal sealed record CheckedToken(UploadTicket Ticket, ResolvedProfile Profile)
-{
-    public string Bucket => Profile.Bucket;
-}
-
 /// <summary>
 /// The one place every token-bearing call (confirm, multipart sign/list/complete/abort, and any later one) goes through
 /// before it signs, reads or deletes anything. A valid signature is not enough: the ticket must describe something the

@@ -247,7 +247,7 @@ public class SigV4SignerDifferentialTests
         var context = CreateContext(client);
         var endpoint = context.GetEndpoint(bucket);
         var credentials = await context.GetCredentialsAsync();
-        return new SigV4Signer().Presign(method, endpoint, bucket, key, credentials, expiry, Instant);
+        return new SigV4Signer().Presign(method, endpoint.AddressOf(bucket), key, credentials, expiry, Instant);
     }
 
     private static string SdkPresign(AmazonS3Client client, string method, string bucket, string key, TimeSpan expiry)

@@ -17,7 +17,7 @@ public class SigV4SignerKnownAnswerTests
         var signer = new SigV4Signer();
         var endpoint = new S3Endpoint("https", "s3.amazonaws.com", -1, PathStyle: false, Region: "us-east-1");
 
-        var url = signer.Presign("GET", endpoint, "examplebucket", "test.txt", new SigningCredentials(AccessKey, SecretKey, null), TimeSpan.FromSeconds(86400), ExampleInstant);
+        var url = signer.Presign("GET", endpoint.AddressOf("examplebucket"), "test.txt", new SigningCredentials(AccessKey, SecretKey, null), TimeSpan.FromSeconds(86400), ExampleInstant);
 
         url.Should().Be(
             "https://examplebucket.s3.amazonaws.com/test.txt" +

@@ -30,28 +30,3 @@ public sealed class DownloadRequest
     /// <summary>Gets how long the URL lives; defaults to the profile's <see cref="UploadProfileOptions.Expiry"/>. At most seven days.</summary>
     public TimeSpan? Expiry { get; init; }
 }
-
-/// <summary>A presigned <c>GET</c> URL.</summary>
-public sealed class DownloadGrant
-{
-    /// <summary>Gets the URL, percent-encoded exactly as signed.</summary>
-    public required string Url { get; init; }
-
-    /// <summary>Gets the instant the URL stops working.</summary>
-    public required DateTimeOffset ExpiresAt { get; init; }
-
-    /// <summary>Gets the Content-Disposition the store will send: <c>inline</c> or <c>attachment</c> (with the file name).</summary>
-    public required string ContentDisposition { get; init; }
-}
-
-/// <summary>Issues presigned download URLs. Risky types (HTML, SVG, JavaScript, XML, unknown) are always served as attachments.</summary>
-public interface IDownloadUrlIssuer
-{
-    /// <summary>Issues a download URL. Signing is local: no network call.</summary>
-    /// <param name="request">The request.</param>
-    /// <param name="cancellationToken">A token to cancel credential resolution.</param>
-    /// <returns>The URL.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="UploadRejectedException">The profile is unknown, the key is invalid or outside the profile (or the owner's folder).</exception>
-    ValueTask<DownloadGrant> CreateDownloadUrlAsync(DownloadRequest request, CancellationToken cancellationToken = default);
-}

@@ -1,0 +1,39 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DirectUpload.Internal;
+
+/// <summary>SHA-256 and HMAC-SHA256 of text, hashed as UTF-8 from a stack (or pooled) buffer: nothing allocated.</summary>
+internal static class Hashing
+{
+    private const int StackLimit = 1024;
+
+    /// <summary>SHA-256 of the UTF-8 encoding of <paramref name="text"/>.</summary>
+    public static void Sha256OfUtf8(ReadOnlySpan<char> text, Span<byte> hash)
+    {
+        byte[]? rented = null;
+        var length = Encoding.UTF8.GetByteCount(text);
+        var bytes = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(text, bytes);
+        SHA256.HashData(bytes[..written], hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>HMAC-SHA256 of the UTF-8 encoding of <paramref name="text"/>, with a long-lived key (see <see cref="KeyedHmac"/>).</summary>
+    public static void HmacOfUtf8(byte[] key, ReadOnlySpan<char> text, Span<byte> mac)
+    {
+        byte[]? rented = null;
+        var length = Encoding.UTF8.GetByteCount(text);
+        var bytes = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(text, bytes);
+        KeyedHmac.HashData(key, bytes[..written], mac);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}
