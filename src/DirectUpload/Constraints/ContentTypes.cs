@@ -202,50 +202,6 @@ internal static class ContentTypes
         return IsToken(type) && !type.Contains('*') && (subtype is "*" || (IsToken(subtype) && !subtype.Contains('*')));
     }
 
-    public static bool IsAllowed(string normalized, IEnumerable<string> patterns)
-    {
-        var mediaType = MediaType(normalized);
-        if (patterns is List<string> list)
-        {
-            // the options' collection: enumerated without boxing its enumerator
-            foreach (var pattern in list)
-            {
-                if (Matches(mediaType, pattern))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        foreach (var pattern in patterns)
-        {
-            if (Matches(mediaType, pattern))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Matches(ReadOnlySpan<char> mediaType, string pattern)
-    {
-        if (pattern == "*/*")
-        {
-            return true;
-        }
-
-        if (pattern.EndsWith("/*", StringComparison.Ordinal))
-        {
-            var slash = mediaType.IndexOf('/');
-            return slash > 0 && mediaType[..slash].Equals(pattern.AsSpan(0, pattern.Length - 2), StringComparison.OrdinalIgnoreCase);
-        }
-
-        return mediaType.Equals(pattern, StringComparison.OrdinalIgnoreCase);
-    }
-
     private static bool ContainsUpper(ReadOnlySpan<char> value) => value.IndexOfAnyInRange('A', 'Z') >= 0;
 
     private static int SkipOws(ReadOnlySpan<char> s, int i)

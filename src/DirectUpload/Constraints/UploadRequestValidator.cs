@@ -8,7 +8,6 @@ internal sealed class UploadRequestValidator
 {
     public const int MaxFileNameLength = 1024;
     public const int MaxOwnerIdLength = 256;
-    public const int MaxMetadataBytes = 2048;
 
     private readonly ProfileRegistry _profiles;
     private readonly TimeProvider _timeProvider;
@@ -51,7 +50,7 @@ internal sealed class UploadRequestValidator
         // a multipart upload's Content-MD5 requirement holds per part (signed into each part URL), not for the start
         var md5 = singleRequest || request.ContentMd5 is not null ? ValidateMd5(name, profile, request.ContentMd5) : null;
         var owner = ValidateOwner(name, profile, request.OwnerId);
-        var metadata = MergeMetadata(name, profile, request.Metadata);
+        var metadata = MetadataRules.Merge(name, profile, request.Metadata);
 
         var now = DirectUpload.S3.Internal.SigV4Signer.SigningInstant(_timeProvider);
         var key = CreateKey(resolved, request.FileName, contentType, owner, now);
@@ -198,69 +197,6 @@ internal sealed class UploadRequestValidator
         return owner;
     }
 
-    private static IReadOnlyList<KeyValuePair<string, string>> MergeMetadata(string name, UploadProfileOptions profile, IReadOnlyDictionary<string, string>? client)
-    {
-        var count = profile.Metadata.Count + (client?.Count ?? 0);
-        if (count == 0)
-        {
-            return Array.Empty<KeyValuePair<string, string>>();
-        }
-
-        var merged = new List<KeyValuePair<string, string>>(count);
-        foreach (var pair in profile.Metadata)
-        {
-            if (string.Equals(pair.Key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
-            {
-                throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{GrantSeal.MetadataKey}' is reserved by DirectUpload.");
-            }
-
-            merged.Add(new(pair.Key.ToLowerInvariant(), pair.Value));
-        }
-
-        if (client is not null)
-        {
-            foreach (var (key, value) in client)
-            {
-                if (string.Equals(key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{GrantSeal.MetadataKey}' is reserved by DirectUpload.");
-                }
-
-                if (!IsAllowedMetadataKey(profile.AllowedMetadataKeys, key))
-                {
-                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"Profile '{name}' does not allow the metadata key '{Truncate(key)}'.");
-                }
-
-                if (!MetadataRules.IsValidValue(value))
-                {
-                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The value of metadata key '{key}' must be at most 1024 printable ASCII characters.");
-                }
-
-                var lower = key.ToLowerInvariant();
-                if (merged.Exists(m => m.Key == lower))
-                {
-                    throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata key '{key}' is set by profile '{name}' and cannot be overridden.");
-                }
-
-                merged.Add(new(lower, value));
-            }
-        }
-
-        var bytes = 0;
-        foreach (var (key, value) in merged)
-        {
-            bytes += key.Length + value.Length;
-        }
-
-        if (bytes > MaxMetadataBytes)
-        {
-            throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata is larger than {MaxMetadataBytes} bytes.");
-        }
-
-        merged.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return merged;
-    }
-
     private static bool ContainsControl(string value)
     {
         foreach (var c in value)
@@ -273,21 +209,6 @@ internal sealed class UploadRequestValidator
 
         return false;
     }
-
-    private static bool IsAllowedMetadataKey(ICollection<string> allowed, string key)
-    {
-        foreach (var candidate in allowed)
-        {
-            if (string.Equals(candidate, key, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static UploadRejectedException Reject(UploadRejectionReason reason, string message) => new(reason, message);
 }

@@ -70,17 +70,7 @@ internal sealed class GrantPipeline : IUploadPolicyIssuer
         cancellationToken.ThrowIfCancellationRequested();
         var credentials = await _s3.GetUploadCredentialsAsync().ConfigureAwait(false);
         var signed = signer.Sign(upload, credentials);
-        var token = _tokens.CreateToken(new UploadTicket
-        {
-            Profile = upload.ProfileName,
-            Key = upload.Key,
-            OwnerId = upload.OwnerId,
-            Size = upload.Size,
-            ContentType = upload.ContentType,
-            ContentMd5 = upload.ContentMd5,
-            MetadataDigest = upload.MetadataDigest,
-            ExpiresAt = upload.ExpiresAt + profile.Options.ConfirmationGracePeriod,
-        });
+        var token = _tokens.CreateToken(upload.ToTicket(upload.ExpiresAt + profile.Options.ConfirmationGracePeriod));
 
         Log.GrantIssued(_logger, upload.ProfileName, signer.Method, upload.Size, upload.ExpiresAt);
         Log.GrantKey(_logger, upload.ProfileName, upload.Key, request.FileName);

@@ -20,4 +20,22 @@ internal sealed record ValidatedUpload(
     public string ProfileName => Profile.Name;
 
     public string Bucket => Profile.Bucket;
+
+    /// <summary>What the upload's token vouches for: a single-request grant's (with its MD5), or a multipart upload's.</summary>
+    /// <param name="expiresAt">When the token stops being accepted.</param>
+    /// <param name="uploadId">The store's multipart upload id, or <see langword="null"/> for a single-request grant.</param>
+    /// <param name="partSize">The multipart part size, or 0.</param>
+    public UploadTicket ToTicket(DateTimeOffset expiresAt, string? uploadId = null, long partSize = 0) => new()
+    {
+        Profile = ProfileName,
+        Key = Key,
+        OwnerId = OwnerId,
+        Size = Size,
+        ContentType = ContentType,
+        ContentMd5 = uploadId is null ? ContentMd5 : null, // a multipart upload's MD5s are per part
+        MetadataDigest = MetadataDigest,
+        ExpiresAt = expiresAt,
+        UploadId = uploadId,
+        PartSize = partSize,
+    };
 }

@@ -60,7 +60,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             }
 
             upload = _validator.Validate(profile, request, singleRequest: false);
-            CheckPartSize(request, upload.Size);
+            MultipartChecks.ChosenPartSize(request.PartSizeBytes, upload.Size);
         }
         catch (UploadRejectedException e)
         {
@@ -81,18 +81,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
 
         var response = await _s3.RequiredClient.InitiateMultipartUploadAsync(create, cancellationToken).ConfigureAwait(false);
         var expiresAt = upload.Now + profile.Options.MultipartLifetime;
-        var token = _tokens.CreateToken(new UploadTicket
-        {
-            Profile = upload.ProfileName,
-            Key = upload.Key,
-            OwnerId = upload.OwnerId,
-            Size = upload.Size,
-            ContentType = upload.ContentType,
-            ExpiresAt = expiresAt,
-            UploadId = response.UploadId,
-            PartSize = layout.PartSize,
-            MetadataDigest = upload.MetadataDigest,
-        });
+        var token = _tokens.CreateToken(upload.ToTicket(expiresAt, response.UploadId, layout.PartSize));
 
         Log.MultipartStarted(_logger, upload.ProfileName, upload.Size, layout.PartCount, layout.PartSize);
         Log.GrantKey(_logger, upload.ProfileName, upload.Key, request.FileName);
@@ -108,61 +97,10 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         };
     }
 
-    /// <summary>A part size the client chose must fit S3's limits for this total size (checked before S3 is called).</summary>
-    private static void CheckPartSize(UploadRequest request, long size)
-    {
-        if (request.PartSizeBytes is not { } partSize)
-        {
-            return;
-        }
-
-        var fitsOnePart = size <= partSize;
-        if (partSize > UploadProfileOptions.MaxPartSizeBytes
-            || (partSize < UploadProfileOptions.MinPartSizeBytes && !fitsOnePart)
-            || partSize <= 0
-            || (size + partSize - 1) / partSize > UploadProfileOptions.MaxPartCount)
-        {
-            throw new UploadRejectedException(
-                UploadRejectionReason.InvalidSize,
-                $"A part size of {partSize} bytes does not fit a multipart upload of {size} bytes (5 MiB to 5 GiB per part, at most {UploadProfileOptions.MaxPartCount} parts).");
-        }
-    }
-
     public async ValueTask<IReadOnlyList<MultipartPartGrant>> SignPartsAsync(MultipartPartsRequest request, CancellationToken cancellationToken = default)
     {
         var (ticket, resolved, layout) = Check(request);
-        var profile = resolved.Options;
-        var numbers = request.PartNumbers ?? throw Reject(resolved, UploadRejectionReason.InvalidPartNumber, "No part numbers were given.");
-        if (numbers.Count == 0 || numbers.Count > profile.MaxPartUrlsPerRequest)
-        {
-            throw Reject(resolved, UploadRejectionReason.InvalidPartNumber, $"Ask for 1 to {profile.MaxPartUrlsPerRequest} parts at a time.");
-        }
-
-        var seen = new HashSet<int>();
-        foreach (var number in numbers)
-        {
-            if (number < 1 || number > layout.PartCount || !seen.Add(number))
-            {
-                throw Reject(resolved, UploadRejectionReason.InvalidPartNumber, $"Part number {number} is outside 1..{layout.PartCount} or repeated.");
-            }
-        }
-
-        if (request.ContentMd5 is { } md5s)
-        {
-            foreach (var (number, md5) in md5s)
-            {
-                if (!seen.Contains(number) || !ContentMd5.IsValid(md5))
-                {
-                    throw Reject(resolved, UploadRejectionReason.InvalidContentMd5, $"The Content-MD5 of part {number} is not a requested part's base64 MD5.");
-                }
-            }
-        }
-
-        if (profile.RequireContentMd5 && numbers.FirstOrDefault(n => request.ContentMd5?.ContainsKey(n) != true) is var unhashed and > 0)
-        {
-            // the profile's Content-MD5 requirement holds for every part: the store then checks each part's bytes
-            throw Reject(resolved, UploadRejectionReason.ContentMd5Required, $"Profile '{ticket.Profile}' requires a Content-MD5 for every part; part {unhashed} has none.");
-        }
+        var numbers = Checked(resolved, () => MultipartChecks.PartNumbers(request, resolved, layout));
 
         cancellationToken.ThrowIfCancellationRequested();
         var credentials = await _s3.GetUploadCredentialsAsync().ConfigureAwait(false);
@@ -186,20 +124,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
         var bucket = resolved.Bucket;
         var layout = LayoutOf(ticket);
         using var activity = DirectUploadTelemetry.ActivitySource.StartActivity("DirectUpload.CompleteMultipart");
-        var given = request.Parts ?? throw Reject(resolved, UploadRejectionReason.InvalidParts, "No parts were given.");
-        if (given.Count != layout.PartCount)
-        {
-            throw Reject(resolved, UploadRejectionReason.InvalidParts, $"The upload has {layout.PartCount} parts; {given.Count} were given.");
-        }
-
-        var sorted = given.OrderBy(p => p.PartNumber).ToList();
-        for (var i = 0; i < sorted.Count; i++)
-        {
-            if (sorted[i].PartNumber != i + 1 || string.IsNullOrWhiteSpace(sorted[i].ETag) || sorted[i].ETag.Length > 128)
-            {
-                throw Reject(resolved, UploadRejectionReason.InvalidParts, "Every part from 1 to the part count must be given once, with its ETag.");
-            }
-        }
+        var sorted = Checked(resolved, () => MultipartChecks.GivenParts(request, layout));
 
         // every part must be in the store with exactly its expected size (each URL signed that size, so this holds
         // unless a part is missing); checked before completing so a bad upload can still be resumed
@@ -214,24 +139,7 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             return await _completion.FinishAsync(checkedToken, multipart: true, etag: null, cancellationToken).ConfigureAwait(false);
         }
 
-        var storedByNumber = stored.ToDictionary(p => p.PartNumber ?? 0);
-        foreach (var part in sorted)
-        {
-            if (!storedByNumber.TryGetValue(part.PartNumber, out var s))
-            {
-                throw Reject(resolved, UploadRejectionReason.InvalidParts, $"Part {part.PartNumber} has not been uploaded.");
-            }
-
-            if (s.Size != layout.SizeOf(part.PartNumber))
-            {
-                throw Reject(resolved, UploadRejectionReason.SizeMismatch, $"Part {part.PartNumber} has {s.Size} bytes; {layout.SizeOf(part.PartNumber)} were expected.");
-            }
-
-            if (!string.Equals(ContentMd5.UnquoteETag(s.ETag), ContentMd5.UnquoteETag(part.ETag), StringComparison.Ordinal))
-            {
-                throw Reject(resolved, UploadRejectionReason.InvalidParts, $"The ETag given for part {part.PartNumber} does not match the stored part.");
-            }
-        }
+        Checked(resolved, () => MultipartChecks.StoredParts(sorted, stored, layout));
 
         var client = _s3.RequiredClient;
         if (profile.PreventOverwrite)
@@ -354,6 +262,26 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
             throw;
         }
     }
+
+    /// <summary>Runs a check of the request, logging and counting its refusal.</summary>
+    private T Checked<T>(ResolvedProfile profile, Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (UploadRejectedException e)
+        {
+            _rejections.Multipart(profile.Name, e);
+            throw;
+        }
+    }
+
+    private void Checked(ResolvedProfile profile, Action check) => Checked(profile, () =>
+    {
+        check();
+        return true;
+    });
 
     private UploadRejectedException Reject(ResolvedProfile profile, UploadRejectionReason reason, string message) =>
         _rejections.Multipart(profile.Name, new UploadRejectedException(reason, message));

@@ -79,7 +79,7 @@ public class ContentTypesTests
     [InlineData("image/png", new string[0], false)]
     public void IsAllowed_Patterns_MatchExactlyOrByTypeWildcard(string normalized, string[] patterns, bool expected)
     {
-        ContentTypes.IsAllowed(normalized, patterns).Should().Be(expected);
+        AllowedMediaTypes.Parse(patterns).IsAllowed(normalized).Should().Be(expected);
     }
 
     [Theory]
