@@ -30,14 +30,11 @@ internal sealed class CompletionLedger
     {
         _client = client;
         Bucket = bucket;
-        Hash = hash;
         Base = string.Concat(internalPrefix, "v1/", hash, "/");
         DeadLetterKey = string.Concat(internalPrefix, "dead-letters/", hash, ".json");
     }
 
     public string Bucket { get; }
-
-    public string Hash { get; }
 
     public string Base { get; }
 

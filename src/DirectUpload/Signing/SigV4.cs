@@ -49,7 +49,7 @@ internal static class SigV4
     }
 
     /// <summary>Whether <see cref="UriEncode"/> would change the value.</summary>
-    public static bool NeedsUriEncoding(ReadOnlySpan<char> value, bool encodeSlash) =>
+    private static bool NeedsUriEncoding(ReadOnlySpan<char> value, bool encodeSlash) =>
         value.ContainsAnyExcept(encodeSlash ? Unreserved : UnreservedOrSlash);
 
     /// <summary>Appends the SigV4 URI encoding of <paramref name="value"/> (UTF-8; invalid UTF-16 becomes U+FFFD, as <see cref="Encoding.UTF8"/> does).</summary>
@@ -118,7 +118,7 @@ internal static class SigV4
     }
 
     /// <summary>Writes a non-negative number as exactly <c>destination.Length</c> decimal digits, zero-padded.</summary>
-    public static void WriteDigits(Span<char> destination, int value)
+    private static void WriteDigits(Span<char> destination, int value)
     {
         for (var i = destination.Length - 1; i >= 0; i--)
         {
