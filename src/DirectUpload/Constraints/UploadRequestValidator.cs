@@ -70,7 +70,7 @@ internal sealed class UploadRequestValidator
             U = singleRequest ? null : true,
             D = digest,
         });
-        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, stored, digest, now, now + profile.Expiry);
+        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, stored, digest, now, now + resolved.Expiry);
     }
 
     /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>
@@ -86,7 +86,7 @@ internal sealed class UploadRequestValidator
 
     private static string CreateKey(ResolvedProfile resolved, string fileName, string contentType, string? owner, DateTimeOffset now)
     {
-        var prefix = resolved.Options.KeyPrefix;
+        var prefix = resolved.KeyPrefix;
 
         // the default strategy's key is written together with the prefix, as one string
         var key = resolved.KeyStrategy is RandomKeyStrategy

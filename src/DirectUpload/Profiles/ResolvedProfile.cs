@@ -12,6 +12,7 @@ internal sealed class ResolvedProfile
     private readonly S3ClientContext? _s3;
     private readonly IGrantSigner? _signer;
     private BucketAddress? _address;
+    private KeyValuePair<string, string>[]? _putGuardHeaders;
 
     public ResolvedProfile(string name, UploadProfileOptions options, string bucket, S3ClientContext? s3, IGrantSigner? signer)
     {
@@ -24,6 +25,10 @@ internal sealed class ResolvedProfile
         OwnerFolders = options.ScopeToOwner && options.KeyStrategy is null;
         AllowedTypes = AllowedMediaTypes.Parse(options.AllowedContentTypes);
         StoredHeaders = new StoredHeaders(options);
+        KeyPrefix = options.KeyPrefix;
+        Expiry = options.Expiry;
+        MinSizeBytes = options.MinSizeBytes;
+        MaxSizeBytes = options.MaxSizeBytes;
     }
 
     /// <summary>Gets the configured spelling of the name: it goes into tokens, hooks and metric tags.</summary>
@@ -48,6 +53,21 @@ internal sealed class ResolvedProfile
 
     public StoredHeaders StoredHeaders { get; }
 
+    public string KeyPrefix { get; }
+
+    /// <summary>Gets how long a grant (or a part URL) stays valid.</summary>
+    public TimeSpan Expiry { get; }
+
+    public long MinSizeBytes { get; }
+
+    public long MaxSizeBytes { get; }
+
+    /// <summary>
+    /// Gets the headers a PUT grant signs beyond the upload's own and the stored ones, the same for every grant of the
+    /// profile: <c>If-None-Match: *</c> (single use), the canned ACL, and the sealed headers signed empty.
+    /// </summary>
+    public KeyValuePair<string, string>[] PutGuardHeaders => _putGuardHeaders ??= BuildPutGuardHeaders(Options, Address.Endpoint.IsAmazonS3);
+
     public string? AuthorizationPolicy => Options.AuthorizationPolicy;
 
     /// <summary>The method a request of this size uses (<see cref="UploadMethod.Auto"/> resolved by the threshold).</summary>
@@ -64,6 +84,43 @@ internal sealed class ResolvedProfile
     public string OwnerFolder(string owner) => string.Concat(Options.KeyPrefix, "users/", ObjectKeys.EncodeOwnerSegment(owner), "/");
 
     public override string ToString() => $"ResolvedProfile {{ {Name} }}";
+
+    private static KeyValuePair<string, string>[] BuildPutGuardHeaders(UploadProfileOptions options, bool isAmazonS3)
+    {
+        var headers = new List<KeyValuePair<string, string>>(5);
+        if (options.PreventOverwrite)
+        {
+            // single-use: the store refuses a replay once the key exists (412 PreconditionFailed)
+            headers.Add(new("If-None-Match", "*"));
+        }
+
+        if (options.ObjectAcl is { } acl)
+        {
+            // a signed canned ACL: no other x-amz-acl value, and no x-amz-grant-* header, is accepted with it
+            headers.Add(new("x-amz-acl", acl));
+        }
+
+        if (options.SealObjectHeaders)
+        {
+            if (!isAmazonS3)
+            {
+                // signed empty: any value a client adds breaks the signature (RGW honours these when unsigned). AWS S3
+                // refuses unsigned x-amz-* headers itself and validates a website redirect's value, so they stay unsigned there.
+                headers.Add(new("x-amz-tagging", string.Empty));
+                headers.Add(new("x-amz-website-redirect-location", string.Empty));
+            }
+
+            // Also an empty Cache-Control when the profile stores none: a browser that sends If-None-Match adds
+            // "Cache-Control: no-cache" to the request unless the page set one (Fetch standard, HTTP-network-or-cache
+            // fetch), and the store would keep it. Signed empty, neither the browser nor a client can add one.
+            if (options.CacheControl is null)
+            {
+                headers.Add(new("Cache-Control", string.Empty));
+            }
+        }
+
+        return [.. headers];
+    }
 
     private static IObjectKeyStrategy BuildKeyStrategy(UploadProfileOptions profile)
     {

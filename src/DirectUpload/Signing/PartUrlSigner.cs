@@ -18,7 +18,7 @@ internal sealed class PartUrlSigner(SigV4Signer signer, TimeProvider timeProvide
         SigningCredentials credentials)
     {
         var now = SigV4Signer.SigningInstant(timeProvider);
-        var expiry = profile.Options.Expiry;
+        var expiry = profile.Expiry;
         var grants = new List<MultipartPartGrant>(numbers.Count);
         foreach (var number in numbers)
         {
