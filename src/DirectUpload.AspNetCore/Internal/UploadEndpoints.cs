@@ -157,7 +157,7 @@ internal sealed class UploadEndpoints
     {
         if (!context.RequestServices.GetRequiredService<ProfileRegistry>().TryGet(profileName, out var profile))
         {
-            return (default, Problems.Create(StatusCodes.Status404NotFound, UploadRejectionCodes.ToCode(UploadRejectionReason.UnknownProfile), "The upload profile is not configured."));
+            return (default, Problems.From(ProfileRegistry.UnknownProfile()));
         }
 
         AuthorizationPolicy? policy = null;

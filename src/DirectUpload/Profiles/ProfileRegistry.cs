@@ -55,10 +55,11 @@ internal sealed class ProfileRegistry : IDisposable
 
     /// <summary>Finds a profile by name (case-insensitive).</summary>
     /// <exception cref="UploadRejectedException"><see cref="UploadRejectionReason.UnknownProfile"/>: no profile has this name.</exception>
-    public ResolvedProfile Get(string? name) =>
-        TryGet(name, out var profile)
-            ? profile
-            : throw new UploadRejectedException(UploadRejectionReason.UnknownProfile, "The upload profile is not configured.");
+    public ResolvedProfile Get(string? name) => TryGet(name, out var profile) ? profile : throw UnknownProfile();
+
+    /// <summary>The one rejection of a profile name that is not configured (a caller that must not throw returns it as a problem).</summary>
+    public static UploadRejectedException UnknownProfile() =>
+        new(UploadRejectionReason.UnknownProfile, "The upload profile is not configured.");
 
     /// <summary>Finds a profile by name (case-insensitive).</summary>
     public bool TryGet(string? name, [NotNullWhen(true)] out ResolvedProfile? profile)
