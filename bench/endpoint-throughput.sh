@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# endpoint-throughput.sh — requests/s of the grant endpoint (POST /uploads/documents, MapDirectUploads, presigned-POST
+# profile, no authorization) against a bare minimal-API JSON endpoint in the SAME process, and their ratio (target ≥ 0.85).
+#
+#   bench/endpoint-throughput.sh [--rounds 3] [--seconds 10] [--warmup 5] [--connections 16] [--breakdown]
+#
+# Starts ONE bench/DirectUpload.EndpointBench process (Release, Kestrel on 127.0.0.1, a port the kernel picks) pinned to
+# core 0 with taskset, and runs wrk (Debian package, installed here when missing) pinned to core 1 with a Lua script that
+# POSTs the JSON body. After a warm-up of each endpoint it alternates a/b runs (a b, then b a, …) and prints each run's
+# requests/s, the medians and the ratio of the medians. --breakdown adds /bare-issue (the bare endpoint calling the issuer
+# itself: bare + the grant) to show what the endpoint layer costs on top of the grant. No S3 is needed: presigning is local.
+# Stops only the process it started, by PID. Exits non-zero when wrk saw a non-2xx answer or a socket error.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+ROUNDS=3 SECONDS_PER_RUN=10 WARMUP=5 CONNECTIONS=16 BREAKDOWN=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --breakdown) BREAKDOWN=1; shift ;;
+    *) echo "endpoint-throughput: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "endpoint-throughput: $*" >&2; exit 1; }
+
+if ! command -v wrk >/dev/null; then
+  echo "endpoint-throughput: installing wrk (Debian package)" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y --no-install-recommends wrk >/dev/null 2>&1 \
+    || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends wrk >/dev/null; } \
+    || die "could not install wrk with apt-get"
+  command -v wrk >/dev/null || die "wrk is still missing after apt-get install"
+fi
+command -v taskset >/dev/null || die "taskset (util-linux) is required"
+[ "$(nproc --all)" -ge 2 ] || die "needs 2 cores: one for the server, one for wrk"
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+dotnet build -c Release bench/DirectUpload.EndpointBench >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
+
+# one process, pinned to core 0; production environment, so no developer exception page or Development settings
+ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
+  taskset -c 0 dotnet bench/DirectUpload.EndpointBench/bin/Release/net10.0/DirectUpload.EndpointBench.dll \
+  --urls http://127.0.0.1:0 >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+BASE=""
+for _ in $(seq 1 300); do
+  BASE="$(sed -n 's/^listening on //p' "$WORK/server.log" | head -n1)"
+  [ -n "$BASE" ] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the bench host exited"; }
+  sleep 0.1
+done
+[ -n "$BASE" ] || { cat "$WORK/server.log" >&2; die "the bench host did not start listening within 30 s"; }
+
+BODY='{"fileName":"Quarterly Report 2024.pdf","contentType":"application/pdf","size":2345678}'
+cat >"$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$BODY'
+LUA
+
+# both endpoints must answer 200 with a grant before anything is timed
+for path in /uploads/documents /bare; do
+  answer="$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$BODY" "$BASE$path")" || die "POST $path failed"
+  case "$answer" in *'"url":"http://127.0.0.1:9/bench-uploads'*'"token":"'*) ;; *) die "POST $path did not answer a grant: $answer" ;; esac
+done
+
+# run_wrk PATH SECONDS -> prints requests/s; fails on non-2xx answers or socket errors
+run_wrk() {
+  local out
+  out="$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/post.lua" "$BASE$1" 2>&1)" || { echo "$out" >&2; die "wrk failed on $1"; }
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then echo "$out" >&2; die "wrk saw errors on $1"; fi
+  awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}
+
+PATHS=(/uploads/documents /bare)
+[ "$BREAKDOWN" = 1 ] && PATHS+=(/bare-issue)
+echo "load before: $(uptime)"
+for path in "${PATHS[@]}"; do run_wrk "$path" "$WARMUP" >/dev/null; done
+
+declare -A RESULTS=()
+for round in $(seq 1 "$ROUNDS"); do
+  order=("${PATHS[@]}")
+  if [ $((round % 2)) = 0 ]; then order=(); for ((i = ${#PATHS[@]} - 1; i >= 0; i--)); do order+=("${PATHS[$i]}"); done; fi
+  for path in "${order[@]}"; do
+    rps="$(run_wrk "$path" "$SECONDS_PER_RUN")"
+    RESULTS[$path]="${RESULTS[$path]:-} $rps"
+    printf 'round %d  %-20s %10s req/s\n' "$round" "$path" "$rps"
+  done
+done
+echo "load after:  $(uptime)"
+
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+A="$(median "${RESULTS[/uploads/documents]}")"
+B="$(median "${RESULTS[/bare]}")"
+echo
+printf '%-42s %12s %12s\n' "endpoint" "median req/s" "µs/request"
+printf '%-42s %12.0f %12.1f\n' "(a) POST /uploads/documents (grant)" "$A" "$(awk -v r="$A" 'BEGIN { print 1e6 / r }')"
+printf '%-42s %12.0f %12.1f\n' "(b) POST /bare (minimal API)" "$B" "$(awk -v r="$B" 'BEGIN { print 1e6 / r }')"
+if [ "$BREAKDOWN" = 1 ]; then
+  C="$(median "${RESULTS[/bare-issue]}")"
+  printf '%-42s %12.0f %12.1f\n' "(c) POST /bare-issue (bare + issuer)" "$C" "$(awk -v r="$C" 'BEGIN { print 1e6 / r }')"
+  awk -v a="$A" -v b="$B" -v c="$C" 'BEGIN { printf "grant inside the server (c - b): %.1f µs; endpoint layer on top of it (a - c): %.1f µs\n", 1e6 / c - 1e6 / b, 1e6 / a - 1e6 / c }'
+fi
+awk -v a="$A" -v b="$B" 'BEGIN { r = a / b; printf "ratio a/b (medians): %.3f  (target >= 0.85: %s)\n", r, (r >= 0.85) ? "met" : "NOT met" }'
