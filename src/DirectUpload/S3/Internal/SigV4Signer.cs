@@ -320,6 +320,7 @@ internal sealed class SigV4Signer
         "Cache-Control" => "cache-control",
         "Content-Disposition" => "content-disposition",
         "Host" => "host",
+        "If-None-Match" => "if-none-match",
         _ => name.ToLowerInvariant(), // returns the same instance when it is already lower-case
     };
 
