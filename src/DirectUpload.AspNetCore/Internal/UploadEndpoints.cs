@@ -154,7 +154,7 @@ internal sealed class UploadEndpoints
         }
     }
 
-    private async Task<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
+    private async ValueTask<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
     {
         var options = context.RequestServices.GetRequiredService<IOptionsMonitor<DirectUploadOptions>>().CurrentValue;
         if (!options.Profiles.TryGetValue(profileName, out var profile))
