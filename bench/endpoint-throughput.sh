@@ -38,6 +38,7 @@ if ! command -v wrk >/dev/null; then
   command -v wrk >/dev/null || die "wrk is still missing after apt-get install"
 fi
 command -v taskset >/dev/null || die "taskset (util-linux) is required"
+command -v curl >/dev/null || die "curl is required"
 [ "$(nproc --all)" -ge 2 ] || die "needs 2 cores: one for the server, one for wrk"
 
 WORK="$(mktemp -d)"
@@ -84,18 +85,20 @@ done
 CLK_TCK="$(getconf CLK_TCK)"
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 
-# run_wrk PATH SECONDS -> prints "requests/s requests-per-server-CPU-second"; fails on non-2xx answers or broken connections
+# run_wrk PATH SECONDS -> prints "requests/s requests-per-server-CPU-second bytes-allocated-per-request"; fails on non-2xx answers or broken connections
 run_wrk() {
-  local out before after requests
+  local out before after requests bytes_before bytes_after
+  bytes_before="$(curl -fsS "$BASE/allocated")"
   before="$(server_ticks)"
   out="$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$2"s --timeout 10s --latency -s "$WORK/post.lua" "$BASE$1" 2>&1)" || { echo "$out" >&2; die "wrk failed on $1"; }
   after="$(server_ticks)"
+  bytes_after="$(curl -fsS "$BASE/allocated")"
   # a non-2xx answer or a broken connection is a failure; a timeout only says the machine is overloaded
   if grep -qE 'Non-2xx|Socket errors: connect [1-9]|read [1-9]|write [1-9]' <<<"$out"; then echo "$out" >&2; die "wrk saw errors on $1"; fi
   if grep -q 'Socket errors' <<<"$out"; then echo "endpoint-throughput: $1: $(grep 'Socket errors' <<<"$out" | sed 's/^ *//') (the machine is overloaded)" >&2; fi
   requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
   awk -v rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")" -v n="$requests" -v t="$((after - before))" -v hz="$CLK_TCK" \
-    'BEGIN { printf "%s %.0f\n", rps, (t > 0 ? n * hz / t : 0) }'
+    -v b="$((bytes_after - bytes_before))" 'BEGIN { printf "%s %.0f %.0f\n", rps, (t > 0 ? n * hz / t : 0), b / n }'
 }
 
 PATHS=(/uploads/documents /bare)
@@ -103,18 +106,18 @@ PATHS=(/uploads/documents /bare)
 echo "load before: $(uptime)"
 for path in "${PATHS[@]}"; do run_wrk "$path" "$WARMUP" >/dev/null; done
 
-declare -A RPS=() PER_CPU=()
+declare -A RPS=() PER_CPU=() BYTES=()
 ROUND_RATIOS="" ROUND_CPU_RATIOS=""
-printf '%-6s %-20s %12s %16s\n' "round" "endpoint" "req/s" "req/CPU-second"
+printf '%-6s %-20s %12s %16s %12s\n' "round" "endpoint" "req/s" "req/CPU-second" "B/request"
 for round in $(seq 1 "$ROUNDS"); do
   order=("${PATHS[@]}")
   if [ $((round % 2)) = 0 ]; then order=(); for ((i = ${#PATHS[@]} - 1; i >= 0; i--)); do order+=("${PATHS[$i]}"); done; fi
   declare -A THIS=() THIS_CPU=()
   for path in "${order[@]}"; do
-    read -r rps percpu <<<"$(run_wrk "$path" "$SECONDS_PER_RUN")"
-    RPS[$path]="${RPS[$path]:-} $rps"; PER_CPU[$path]="${PER_CPU[$path]:-} $percpu"
+    read -r rps percpu bytes <<<"$(run_wrk "$path" "$SECONDS_PER_RUN")"
+    RPS[$path]="${RPS[$path]:-} $rps"; PER_CPU[$path]="${PER_CPU[$path]:-} $percpu"; BYTES[$path]="${BYTES[$path]:-} $bytes"
     THIS[$path]="$rps"; THIS_CPU[$path]="$percpu"
-    printf '%-6s %-20s %12s %16s\n' "$round" "$path" "$rps" "$percpu"
+    printf '%-6s %-20s %12s %16s %12s\n' "$round" "$path" "$rps" "$percpu" "$bytes"
   done
   ROUND_RATIOS="$ROUND_RATIOS $(awk -v a="${THIS[/uploads/documents]}" -v b="${THIS[/bare]}" 'BEGIN { print a / b }')"
   ROUND_CPU_RATIOS="$ROUND_CPU_RATIOS $(awk -v a="${THIS_CPU[/uploads/documents]}" -v b="${THIS_CPU[/bare]}" 'BEGIN { print (b > 0 ? a / b : 0) }')"
@@ -125,12 +128,12 @@ median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } EN
 A="$(median "${RPS[/uploads/documents]}")"; B="$(median "${RPS[/bare]}")"
 A_CPU="$(median "${PER_CPU[/uploads/documents]}")"; B_CPU="$(median "${PER_CPU[/bare]}")"
 echo
-printf '%-40s %12s %16s %18s\n' "endpoint (medians)" "req/s" "req/CPU-second" "server CPU µs/req"
-printf '%-40s %12.0f %16.0f %18.1f\n' "(a) POST /uploads/documents (grant)" "$A" "$A_CPU" "$(awk -v r="$A_CPU" 'BEGIN { print 1e6 / r }')"
-printf '%-40s %12.0f %16.0f %18.1f\n' "(b) POST /bare (minimal API)" "$B" "$B_CPU" "$(awk -v r="$B_CPU" 'BEGIN { print 1e6 / r }')"
+printf '%-40s %12s %16s %18s %12s\n' "endpoint (medians)" "req/s" "req/CPU-second" "server CPU µs/req" "B/request"
+printf '%-40s %12.0f %16.0f %18.1f %12s\n' "(a) POST /uploads/documents (grant)" "$A" "$A_CPU" "$(awk -v r="$A_CPU" 'BEGIN { print 1e6 / r }')" "$(median "${BYTES[/uploads/documents]}")"
+printf '%-40s %12.0f %16.0f %18.1f %12s\n' "(b) POST /bare (minimal API)" "$B" "$B_CPU" "$(awk -v r="$B_CPU" 'BEGIN { print 1e6 / r }')" "$(median "${BYTES[/bare]}")"
 if [ "$BREAKDOWN" = 1 ]; then
   C_CPU="$(median "${PER_CPU[/bare-issue]}")"
-  printf '%-40s %12.0f %16.0f %18.1f\n' "(c) POST /bare-issue (bare + issuer)" "$(median "${RPS[/bare-issue]}")" "$C_CPU" "$(awk -v r="$C_CPU" 'BEGIN { print 1e6 / r }')"
+  printf '%-40s %12.0f %16.0f %18.1f %12s\n' "(c) POST /bare-issue (bare + issuer)" "$(median "${RPS[/bare-issue]}")" "$C_CPU" "$(awk -v r="$C_CPU" 'BEGIN { print 1e6 / r }')" "$(median "${BYTES[/bare-issue]}")"
   awk -v a="$A_CPU" -v b="$B_CPU" -v c="$C_CPU" 'BEGIN { printf "server CPU per request: the grant inside the server (c - b) %.1f µs; the endpoint layer on top of it (a - c) %.1f µs\n", 1e6 / c - 1e6 / b, 1e6 / a - 1e6 / c }'
 fi
 awk -v r="$(median "$ROUND_CPU_RATIOS")" 'BEGIN { printf "ratio a/b, requests per server CPU-second (median of the rounds): %.3f\n", r }'

@@ -6,6 +6,7 @@
 //                              comparable record and writes a grant-sized JSON object               (b)
 //   POST /bare-issue           the bare endpoint calling IUploadPolicyIssuer itself: (b) plus the grant, for the
 //                              breakdown only (what the endpoint layer adds on top of the grant is (a) − this)
+//   GET  /allocated            GC.GetTotalAllocatedBytes, so the script can print bytes allocated per request
 //
 // Production-like: WebApplication.CreateBuilder defaults, Information level ("Microsoft.AspNetCore": Warning, as the
 // project template's appsettings.json), console logging off. Offline: the S3 client has throwaway credentials and a
@@ -66,6 +67,9 @@ app.MapPost("/bare", (BareRequest body) => new BareGrant(
 app.MapPost("/bare-issue", (BareRequest body, IUploadPolicyIssuer issuer, CancellationToken ct) => issuer.IssueAsync(
     new UploadRequest { Profile = "documents", FileName = body.FileName ?? "", ContentType = body.ContentType ?? "", Size = body.Size ?? 0, ContentMd5 = body.Md5 },
     ct));
+
+// for the script: the bytes this process has allocated so far (bytes per request = the difference over a run / requests)
+app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true));
 
 await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
