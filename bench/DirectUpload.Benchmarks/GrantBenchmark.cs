@@ -16,8 +16,8 @@ public abstract class GrantBenchmark
 
     protected IAmazonS3 S3 { get; private set; } = null!;
 
-    /// <summary>The profile the grants are issued for.</summary>
-    protected abstract string Profile { get; }
+    /// <summary>Gets the profile the grants are issued for.</summary>
+    public abstract string Profile { get; }
 
     [GlobalSetup]
     public void Setup()
@@ -28,15 +28,15 @@ public abstract class GrantBenchmark
         _request = BenchmarkServices.Request(Profile);
 
         // fail fast if either side cannot sign offline
-        WarmUpBaseline();
         _ = Issue().AsTask().GetAwaiter().GetResult();
+        SetUpBaseline();
     }
 
     [GlobalCleanup]
     public void Cleanup() => _services.Dispose();
 
-    /// <summary>Runs the SDK baseline once.</summary>
-    protected abstract void WarmUpBaseline();
+    /// <summary>Prepares the baseline (after one grant was issued) and runs it once.</summary>
+    protected abstract void SetUpBaseline();
 
     /// <summary>Our whole grant: validate, key, sign, token.</summary>
     protected ValueTask<UploadGrant> Issue() => _issuer.IssueAsync(_request);

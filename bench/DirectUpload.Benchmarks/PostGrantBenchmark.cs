@@ -11,7 +11,7 @@ namespace DirectUpload.Benchmarks;
 [MemoryDiagnoser]
 public class PostGrantBenchmark : GrantBenchmark
 {
-    protected override string Profile => BenchmarkServices.PostProfile;
+    public override string Profile => BenchmarkServices.PostProfile;
 
     [Benchmark(Baseline = true, Description = "SDK CreatePresignedPost")]
     public CreatePresignedPostResponse Sdk() => S3.CreatePresignedPost(new CreatePresignedPostRequest
@@ -30,5 +30,5 @@ public class PostGrantBenchmark : GrantBenchmark
     [Benchmark(Description = "DirectUpload POST grant")]
     public ValueTask<UploadGrant> DirectUpload() => Issue();
 
-    protected override void WarmUpBaseline() => _ = Sdk();
+    protected override void SetUpBaseline() => _ = Sdk();
 }

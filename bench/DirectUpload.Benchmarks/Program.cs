@@ -10,7 +10,7 @@ public static class Program
     public static void Main(string[] args)
     {
         // one summary per class, so that each Ratio is against that class's own baseline
-        var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default);
+        var config = DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default).AddColumn(GrantAllocationBudget.Columns);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }
 }

@@ -11,7 +11,7 @@ namespace DirectUpload.Benchmarks;
 [MemoryDiagnoser]
 public class PutGrantBenchmark : GrantBenchmark
 {
-    protected override string Profile => BenchmarkServices.PutProfile;
+    public override string Profile => BenchmarkServices.PutProfile;
 
     [Benchmark(Baseline = true, Description = "SDK GetPreSignedURL (PUT)")]
     public string Sdk() => S3.GetPreSignedURL(new GetPreSignedUrlRequest
@@ -26,5 +26,5 @@ public class PutGrantBenchmark : GrantBenchmark
     [Benchmark(Description = "DirectUpload PUT grant")]
     public ValueTask<UploadGrant> DirectUpload() => Issue();
 
-    protected override void WarmUpBaseline() => _ = Sdk();
+    protected override void SetUpBaseline() => _ = Sdk();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace DirectUpload.AspNetCore.Internal;
 
@@ -60,6 +61,11 @@ internal sealed record DownloadResponse(string Url, DateTimeOffset ExpiresAt, st
 
 internal static class Json
 {
+    /// <summary>
+    /// The endpoints' JSON options: the Web defaults, strict numbers, no trailing commas, depth 16. The endpoints' own
+    /// bodies and answers resolve through <see cref="EndpointJsonContext"/> (source-generated, with the same settings, so
+    /// System.Text.Json takes its fast path); anything else falls back to reflection.
+    /// </summary>
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
@@ -68,5 +74,33 @@ internal static class Json
         NumberHandling = JsonNumberHandling.Strict,
         AllowTrailingCommas = false,
         MaxDepth = 16,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(EndpointJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>The metadata of <typeparamref name="T"/> under <see cref="Options"/>, looked up once.</summary>
+    public static JsonTypeInfo<T> Info<T>() => TypeInfoCache<T>.Value;
+
+    private static class TypeInfoCache<T>
+    {
+        public static readonly JsonTypeInfo<T> Value = (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+    }
 }
+
+/// <summary>Source-generated metadata of the endpoints' bodies and answers, generated with the settings of <see cref="Json.Options"/>.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.Strict,
+    AllowTrailingCommas = false,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(GrantRequestBody))]
+[JsonSerializable(typeof(TokenBody))]
+[JsonSerializable(typeof(PartsBody))]
+[JsonSerializable(typeof(CompleteBody))]
+[JsonSerializable(typeof(UploadGrant))]
+[JsonSerializable(typeof(UploadedObjectResponse))]
+[JsonSerializable(typeof(MultipartStartResponse))]
+[JsonSerializable(typeof(PartsResponse<PartGrantResponse>))]
+[JsonSerializable(typeof(PartsResponse<UploadedPartResponse>))]
+[JsonSerializable(typeof(DownloadResponse))]
+internal sealed partial class EndpointJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Mime;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -5,6 +6,7 @@ using DirectUpload.Internal;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -121,7 +123,7 @@ internal sealed class UploadEndpoints
 
     private static string TokenFromQuery(HttpContext context) => context.Request.Query["token"].ToString();
 
-    private static IResult Ok<T>(T value) => Results.Json(value, Json.Options);
+    private static IResult Ok<T>(T value) => Results.Json(value, Json.Info<T>());
 
     internal async Task<IResult> RunAsync(HttpContext context, string profile, Func<Caller, CancellationToken, Task<IResult>> handler)
     {
@@ -153,7 +155,7 @@ internal sealed class UploadEndpoints
         }
     }
 
-    private async Task<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
+    private async ValueTask<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
     {
         if (!context.RequestServices.GetRequiredService<ProfileRegistry>().TryGet(profileName, out var profile))
         {
@@ -173,12 +175,14 @@ internal sealed class UploadEndpoints
             }
         }
 
-        var user = context.User;
-        var authenticated = user.Identity?.IsAuthenticated == true;
+        // without a policy, read the user only if authentication set one: HttpContext.User would create an empty
+        // principal (three objects) on every anonymous request just to say "not signed in"
+        var user = policy is null ? context.Features.Get<IHttpAuthenticationFeature>()?.User : context.User;
+        var authenticated = user?.Identity?.IsAuthenticated == true;
         if (policy is not null)
         {
             var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
-            var result = await authorization.AuthorizeAsync(user, resource: profileName, policy).ConfigureAwait(false);
+            var result = await authorization.AuthorizeAsync(context.User, resource: profileName, policy).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 return (default, authenticated
@@ -192,7 +196,7 @@ internal sealed class UploadEndpoints
         {
             foreach (var claimType in _options.OwnerIdClaimTypes)
             {
-                owner = user.FindFirst(claimType)?.Value;
+                owner = user!.FindFirst(claimType)?.Value;
                 if (!string.IsNullOrEmpty(owner))
                 {
                     break;
@@ -219,31 +223,78 @@ internal sealed class UploadEndpoints
 
         if (request.ContentLength > limit)
         {
-            throw new BadRequestBodyException(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
+            throw TooLarge(limit);
         }
 
-        // read at most limit + 1 bytes ourselves, so the limit holds on every server and for chunked bodies
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        // Read from the server's own buffers (no copy, nothing allocated for a body that arrives in one piece) and stop
+        // as soon as more than limit bytes are buffered, so the limit holds on every server and for chunked bodies.
+        var reader = request.BodyReader;
+        while (true)
         {
-            if (buffer.Length + read > limit)
+            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
             {
-                throw new BadRequestBodyException(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
+                reader.AdvanceTo(buffer.End);
+                throw TooLarge(limit);
             }
 
-            buffer.Write(chunk, 0, read);
-        }
+            if (result.IsCompleted)
+            {
+                try
+                {
+                    return Deserialize<T>(buffer);
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+            }
 
-        if (buffer.Length == 0)
+            if (result.IsCanceled)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                throw new OperationCanceledException("Reading the request body was canceled.");
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static T Deserialize<T>(ReadOnlySequence<byte> body)
+        where T : class
+    {
+        if (body.IsEmpty)
         {
             throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", "The request body is empty.");
         }
 
+        if (body.IsSingleSegment)
+        {
+            return Deserialize<T>(body.FirstSpan);
+        }
+
+        // a body that arrived in several pieces: one pooled copy (at most the limit), parsed as one span, so that trailing
+        // content after the JSON value is refused exactly as for a single piece
+        var length = (int)body.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json.Options)
+            body.CopyTo(rented);
+            return Deserialize<T>(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static T Deserialize<T>(ReadOnlySpan<byte> json)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, Json.Info<T>())
                 ?? throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", "The request body is null.");
         }
         catch (JsonException e)
@@ -252,6 +303,9 @@ internal sealed class UploadEndpoints
         }
     }
 
+    private static BadRequestBodyException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
+
     private static bool IsJson(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))
@@ -259,7 +313,8 @@ internal sealed class UploadEndpoints
             return false;
         }
 
-        var mediaType = contentType.Split(';', 2)[0].Trim();
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        var mediaType = (semicolon < 0 ? contentType.AsSpan() : contentType.AsSpan(0, semicolon)).Trim();
         return mediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }

@@ -63,7 +63,13 @@ internal static class StoredObjectCheck
             return null; // the common case on the grant path: nothing allocated
         }
 
-        // the grant seal (x-amz-meta-du-grant) is verified by its own MAC; it cannot be part of the digest it carries
+        // the grant seal (x-amz-meta-du-grant) is verified by its own MAC; it cannot be part of the digest it carries.
+        // A grant's own metadata is often the seal alone: answer that without allocating.
+        if (metadata is IReadOnlyList<KeyValuePair<string, string>> list && OnlySeal(list))
+        {
+            return null;
+        }
+
         var sorted = metadata
             .Where(m => !string.Equals(m.Key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
             .Select(m => new KeyValuePair<string, string>(m.Key.ToLowerInvariant(), m.Value)).ToList();
@@ -83,6 +89,19 @@ internal static class StoredObjectCheck
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
         return Base64Url.EncodeToString(hash[..DigestBytes]);
+    }
+
+    private static bool OnlySeal(IReadOnlyList<KeyValuePair<string, string>> metadata)
+    {
+        for (var i = 0; i < metadata.Count; i++)
+        {
+            if (!string.Equals(metadata[i].Key, GrantSeal.MetadataKey, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

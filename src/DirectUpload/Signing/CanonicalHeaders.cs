@@ -155,6 +155,7 @@ internal readonly struct CanonicalHeaders : IDisposable
         "Cache-Control" => "cache-control",
         "Content-Disposition" => "content-disposition",
         "Host" => "host",
+        "If-None-Match" => "if-none-match",
         _ => name.ToLowerInvariant(), // returns the same instance when it is already lower-case
     };
 
