@@ -55,17 +55,10 @@ internal sealed class UploadCompletion
     {
         var (ticket, profile) = token;
         var client = _s3.RequiredClient;
-        GetObjectMetadataResponse head;
-        try
-        {
-            head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = profile.Bucket, Key = ticket.Key }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw Rejected(multipart, profile.Name, new UploadRejectedException(
+        var head = await S3StoredObjectFacts.HeadAsync(client, profile.Bucket, ticket.Key, cancellationToken).ConfigureAwait(false)
+            ?? throw Rejected(multipart, profile.Name, new UploadRejectedException(
                 UploadRejectionReason.ObjectNotFound,
                 multipart ? "The multipart upload no longer exists and no object was stored." : "No object has been uploaded for this token."));
-        }
 
         if (StoredObjectCheck.Verify(ticket, profile.Options, S3StoredObjectFacts.FromHead(head)) is { } mismatch)
         {

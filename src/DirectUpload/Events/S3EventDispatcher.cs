@@ -87,12 +87,8 @@ internal sealed class S3EventDispatcher : IS3EventDispatcher
         }
 
         var client = _s3.RequiredClient;
-        GetObjectMetadataResponse head;
-        try
-        {
-            head = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = objectEvent.Bucket, Key = objectEvent.Key }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        var head = await S3StoredObjectFacts.HeadAsync(client, objectEvent.Bucket, objectEvent.Key, cancellationToken).ConfigureAwait(false);
+        if (head is null)
         {
             Log.EventRecordSkipped(_logger, objectEvent.EventName, "the object no longer exists");
             return false;

@@ -180,16 +180,10 @@ internal sealed class S3MultipartUploadService : IMultipartUploadService
     /// <summary>Refuses to complete over an object that is already stored under the key (written by anything but this upload).</summary>
     private async Task EnsureKeyIsFreeAsync(ResolvedProfile profile, IAmazonS3 client, string key, CancellationToken cancellationToken)
     {
-        try
+        if (await S3StoredObjectFacts.HeadAsync(client, profile.Bucket, key, cancellationToken).ConfigureAwait(false) is not null)
         {
-            await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = profile.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            throw Reject(profile, UploadRejectionReason.ObjectExists, "An object already exists under this upload's key; it was not replaced.");
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return;
-        }
-
-        throw Reject(profile, UploadRejectionReason.ObjectExists, "An object already exists under this upload's key; it was not replaced.");
     }
 
     public async Task AbortAsync(UploadTokenRequest request, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using DirectUpload.Internal;
@@ -36,6 +37,19 @@ internal static class S3StoredObjectFacts
             StorageClass = head.StorageClass?.Value,
             TagCount = head.TagsCount ?? 0,
         };
+    }
+
+    /// <summary>HEADs an object: its metadata, or <see langword="null"/> when the store has no object under the key (404).</summary>
+    public static async Task<GetObjectMetadataResponse?> HeadAsync(IAmazonS3 client, string bucket, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>
