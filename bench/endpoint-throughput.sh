@@ -6,10 +6,13 @@
 #
 # Starts ONE bench/DirectUpload.EndpointBench process (Release, Kestrel on 127.0.0.1, a port the kernel picks) pinned to
 # core 0 with taskset, and runs wrk (Debian package, installed here when missing) pinned to core 1 with a Lua script that
-# POSTs the JSON body. After a warm-up of each endpoint it alternates a/b runs (a b, then b a, …) and prints each run's
-# requests/s, the medians and the ratio of the medians. --breakdown adds /bare-issue (the bare endpoint calling the issuer
-# itself: bare + the grant) to show what the endpoint layer costs on top of the grant. No S3 is needed: presigning is local.
-# Stops only the process it started, by PID. Exits non-zero when wrk saw a non-2xx answer or a socket error.
+# POSTs the JSON body. After a warm-up of each endpoint it alternates a/b runs (a b, then b a, …) and prints, per run and as
+# medians: requests/s, requests per server CPU-second (the server's user + system time from /proc, robust when other
+# processes share core 0) and bytes allocated per request (GC.GetTotalAllocatedBytes from the host); then the ratio a/b
+# both ways (median of the per-round ratios). --breakdown adds /bare-issue (the bare endpoint calling the issuer itself:
+# bare + the grant) to show what the endpoint layer costs on top of the grant. No S3 is needed: presigning is local.
+# Stops only the process it started, by PID. Exits non-zero when wrk saw a non-2xx answer or a broken connection
+# (timeouts are reported: they mean the machine is overloaded).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
