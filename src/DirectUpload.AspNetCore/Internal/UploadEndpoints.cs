@@ -285,7 +285,7 @@ internal sealed class UploadEndpoints
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true); // bodies carry tokens
         }
     }
 
