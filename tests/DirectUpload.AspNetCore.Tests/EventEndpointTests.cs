@@ -46,7 +46,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IS3EventDispatcher>(_dispatcher);
         builder.Services.AddSingleton<ISnsCertificateSource>(new FixedCertificate(_certificate));
-        builder.Services.AddSingleton<TimeProvider>(new Infrastructure.FakeTimeProvider(Now));
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         _app = builder.Build();
         _app.MapDirectUploadEvents("/uploads/events", o =>
         {

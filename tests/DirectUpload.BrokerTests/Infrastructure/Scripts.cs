@@ -6,7 +6,7 @@ namespace DirectUpload.BrokerTests.Infrastructure;
 /// <summary>Runs the repository's eng/ scripts and reads the <c>export NAME='value'</c> lines they print.</summary>
 public static partial class Scripts
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryPaths.Root;
 
     public static async Task<IReadOnlyDictionary<string, string>> RunAsync(string relativeScript, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
     {
@@ -62,19 +62,6 @@ public static partial class Scripts
 
     public static string Tail(string text, int lines = 40) =>
         string.Join('\n', text.Split('\n').TakeLast(lines));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no DirectUpload.sln above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex(@"^export ([A-Z0-9_]+)='([^']*)'\s*$", RegexOptions.Multiline)]
     private static partial Regex ExportLine();

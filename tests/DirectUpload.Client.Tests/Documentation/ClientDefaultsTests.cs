@@ -9,7 +9,7 @@ namespace DirectUpload.Client.Tests.Documentation;
 /// </summary>
 public sealed partial class ClientDefaultsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryPaths.Root;
 
     [Fact]
     public void Dotnet_defaults_are_the_tables()
@@ -115,19 +115,6 @@ public sealed partial class ClientDefaultsTests
             .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
         rows.Should().NotBeEmpty();
         return rows;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DirectUpload.sln) was not found above the test's directory.");
     }
 
     [GeneratedRegex(@"(?<key>[A-Za-z]+):\s*(?<value>'[^']*'|[0-9_ *A-Za-z]+)\s*,")]

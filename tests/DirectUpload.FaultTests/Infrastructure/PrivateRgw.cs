@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Amazon.Runtime;
 using Amazon.S3;
 
 namespace DirectUpload.FaultTests.Infrastructure;
@@ -21,7 +20,7 @@ public sealed class PrivateRgw : IAsyncLifetime
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(4);
 
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot { get; } = RepositoryPaths.Root;
 
     public string DataDir { get; private set; } = string.Empty;
 
@@ -70,18 +69,8 @@ public sealed class PrivateRgw : IAsyncLifetime
     }
 
     /// <summary>An SDK client for the store, as the host registers it.</summary>
-    public AmazonS3Client CreateS3Client() => new(
-        new BasicAWSCredentials(AccessKey, SecretKey),
-        new AmazonS3Config
-        {
-            ServiceURL = Endpoint,
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            Timeout = TimeSpan.FromSeconds(20),
-            MaxErrorRetry = 1,
-        });
+    public AmazonS3Client CreateS3Client() =>
+        RgwS3.Client(AccessKey, SecretKey, Endpoint, timeout: TimeSpan.FromSeconds(20), maxErrorRetry: 1);
 
     /// <summary>Runs <c>eng/rgw/radosgw-ctl.sh</c>: kill, stop, start, restart, pause or resume this cluster's radosgw.</summary>
     public async Task RadosgwAsync(string action)
@@ -169,17 +158,4 @@ public sealed class PrivateRgw : IAsyncLifetime
     }
 
     private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot find the repository root above {AppContext.BaseDirectory}.");
-    }
 }

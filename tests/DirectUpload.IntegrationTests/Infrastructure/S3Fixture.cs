@@ -4,7 +4,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,18 +112,8 @@ public sealed partial class S3Fixture : IAsyncLifetime
     public const string UploadSigningKey = "directupload-upload-signing";
 
     /// <summary>An SDK client of the given identity, configured like <see cref="S3"/>.</summary>
-    public AmazonS3Client CreateS3Client(string accessKey, string secretKey) => new(
-        new BasicAWSCredentials(accessKey, secretKey),
-        new AmazonS3Config
-        {
-            ServiceURL = Endpoint,
-            ForcePathStyle = true,
-            AuthenticationRegion = Region,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            Timeout = TimeSpan.FromSeconds(30),
-            MaxErrorRetry = 0,
-        });
+    public AmazonS3Client CreateS3Client(string accessKey, string secretKey) =>
+        RgwS3.Client(accessKey, secretKey, Endpoint, Region, timeout: TimeSpan.FromSeconds(30), maxErrorRetry: 0);
 
     /// <summary>A key prefix no other test uses: <c>it/{RunId}/{name}-{n}/</c>.</summary>
     public string NewPrefix(string name) =>
@@ -168,25 +157,9 @@ public sealed partial class S3Fixture : IAsyncLifetime
             ? value
             : throw new InvalidOperationException($"DIRECTUPLOAD_S3_ENDPOINT is set, so {name} must be set too (see eng/test.sh).");
 
-    /// <summary>Gets the repository root (the folder that holds DirectUpload.sln), where the eng/ scripts live.</summary>
-    public static string RepoRoot => FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot find the repository root (the folder holding DirectUpload.sln) above {AppContext.BaseDirectory}.");
-    }
-
     private async Task StartRgwAsync()
     {
-        _repoRoot = FindRepoRoot();
+        _repoRoot = RepositoryPaths.Root;
         var script = Path.Combine(_repoRoot, "eng", "rgw", "start-rgw.sh");
         if (!File.Exists(script))
         {
