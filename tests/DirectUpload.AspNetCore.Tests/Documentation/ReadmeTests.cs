@@ -10,7 +10,7 @@ public sealed class ReadmeTests
     private static readonly string Readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
 
     [Fact]
-    public void Readme_documents_every_endpoint_log_event()
+    public void Readme_DocumentsEveryEndpointLogEvent()
     {
         Readme.Should().Contain($"`{EndpointLog.Category}`");
         var messages = typeof(EndpointLog).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
@@ -32,5 +32,5 @@ public sealed class ReadmeTests
     [InlineData("invalid_request_content_type")]
     [InlineData("request_too_large")]
     [InlineData("storage_error")]
-    public void Readme_lists_the_endpoint_codes(string code) => Readme.Should().Contain($"`{code}`");
+    public void Readme_ListsTheEndpointCodes(string code) => Readme.Should().Contain($"`{code}`");
 }
