@@ -79,10 +79,10 @@ public sealed class DirectUploadClientTests(S3Fixture s3) : IAsyncLifetime
     public async Task UploadAsync_MultipartProfile_StoresEveryPartByteExactAndReportsProgressToTheTotal()
     {
         var body = RandomNumberGenerator.GetBytes((int)MultipartSize);
-        var progress = new List<long>();
+        var progress = new RecordingProgress();
         MultipartSession? session = null;
         var options = MultipartOptions();
-        options.Progress = new SynchronousProgress(p => progress.Add(p.BytesSent));
+        options.Progress = progress;
         options.OnMultipartStarted = s =>
         {
             session = s;
@@ -101,7 +101,9 @@ public sealed class DirectUploadClientTests(S3Fixture s3) : IAsyncLifetime
         result.ETag.Should().NotBeNull();
         result.ETag!.Trim('"').Should().Be(stored.ETag.Trim('"')).And.EndWith("-3", "a multipart ETag names its part count");
         _storageRequests.Count.Should().Be(3, "one request per part, no retry");
-        progress.Should().BeInAscendingOrder().And.HaveElementAt(progress.Count - 1, MultipartSize);
+        var sent = progress.Reports.Select(r => r.BytesSent).ToList();
+        sent.Should().NotBeEmpty().And.BeInAscendingOrder();
+        sent[^1].Should().Be(MultipartSize);
     }
 
     [Fact]
@@ -227,12 +229,6 @@ public sealed class DirectUploadClientTests(S3Fixture s3) : IAsyncLifetime
 
     private async Task ShouldHaveStoredNothingAsync() =>
         (await s3.ListKeysAsync(_host.Prefix)).Should().BeEmpty("a refused upload stores nothing");
-
-    /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool, after the upload returned).</summary>
-    private sealed class SynchronousProgress(Action<UploadProgress> report) : IProgress<UploadProgress>
-    {
-        public void Report(UploadProgress value) => report(value);
-    }
 
     /// <summary>A non-seekable stream of a declared length that fails if read: the refusal must come before any byte.</summary>
     private sealed class UnreadableStream(long length) : Stream
