@@ -1,8 +1,6 @@
 using DirectUpload.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace DirectUpload.IntegrationTests.DotnetClient;
 
@@ -39,9 +37,7 @@ public sealed class UploadApiHost : IAsyncDisposable
 
     public static async Task<UploadApiHost> StartAsync(S3Fixture s3, string prefix)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var builder = LoopbackApp.CreateBuilder();
         builder.Services.AddSingleton<Amazon.S3.IAmazonS3>(s3.S3);
         builder.Services
             .AddDirectUploads(o =>
@@ -59,15 +55,10 @@ public sealed class UploadApiHost : IAsyncDisposable
         var app = builder.Build();
         app.MapDirectUploads("/uploads");
         await app.StartAsync();
-        return new UploadApiHost(app, new Uri(app.Urls.Single().TrimEnd('/') + "/"), prefix);
+        return new UploadApiHost(app, app.BaseAddress(), prefix);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.StopAndDisposeAsync();
 
     private static void Documents(UploadProfileOptions profile, UploadMethod method, string prefix)
     {
