@@ -59,7 +59,7 @@ public sealed class DirectUploadClientTests(S3Fixture s3) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UploadAsync_RequestedGrant_FollowsTheProfilesMethod()
+    public async Task RequestGrantAsync_PutAndPostProfiles_ReturnGrantsOfTheProfilesMethodAndStoreNothing()
     {
         var request = new DirectUpload.Client.UploadRequest { FileName = "a.txt", ContentType = "text/plain", Size = 10 };
 
@@ -104,6 +104,34 @@ public sealed class DirectUploadClientTests(S3Fixture s3) : IAsyncLifetime
         var sent = progress.Reports.Select(r => r.BytesSent).ToList();
         sent.Should().NotBeEmpty().And.BeInAscendingOrder();
         sent[^1].Should().Be(MultipartSize);
+    }
+
+    [Fact]
+    public async Task UploadAsync_AboveTheClientThresholdOnAPutProfile_FallsBackToOnePut()
+    {
+        var body = RandomNumberGenerator.GetBytes((int)UploadApiHost.PartSize + 1000);
+
+        // the client asks for multipart, the host answers method_not_allowed, the client takes the single path
+        var result = await _client.UploadAsync(UploadApiHost.PutProfile, new MemoryStream(body), "big.pdf", "application/pdf", MultipartOptions());
+
+        result.Key.Should().StartWith(_host.Prefix + "put/");
+        await s3.ShouldHoldAsync(result.Key, body, "application/pdf");
+        _storageRequests.Count.Should().Be(1, "one PUT");
+    }
+
+    [Fact]
+    public async Task UploadAsync_BelowTheClientThresholdOnAMultipartProfile_FallsBackToMultipart()
+    {
+        var body = RandomNumberGenerator.GetBytes(1000);
+
+        // the client asks for a single grant, the host answers method_not_allowed, the client uploads one part
+        var result = await _client.UploadAsync(UploadApiHost.MultipartProfile, new MemoryStream(body), "small.txt", "text/plain");
+
+        result.Key.Should().StartWith(_host.Prefix + "multipart/");
+        result.Size.Should().Be(body.Length);
+        var stored = await s3.ShouldHoldAsync(result.Key, body, "text/plain");
+        stored.ETag.Trim('"').Should().EndWith("-1", "it was stored by a multipart upload of one part");
+        _storageRequests.Count.Should().Be(1, "one part");
     }
 
     [Fact]
