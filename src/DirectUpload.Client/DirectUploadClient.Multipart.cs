@@ -92,6 +92,8 @@ public sealed partial class DirectUploadClient
                     var slotHeld = true;
                     try
                     {
+                        // A slot freed by a failed or cancelled part can still be granted to this wait: start nothing then.
+                        stop.Token.ThrowIfCancellationRequested();
                         var grants = await SignAsync(batch, stop.Token).ConfigureAwait(false);
                         foreach (var grant in grants)
                         {
@@ -99,6 +101,7 @@ public sealed partial class DirectUploadClient
                             {
                                 await slots.WaitAsync(stop.Token).ConfigureAwait(false);
                                 slotHeld = true;
+                                stop.Token.ThrowIfCancellationRequested();
                             }
 
                             var body = await _source.GetPartAsync(_layout.OffsetOf(grant.PartNumber), _layout.SizeOf(grant.PartNumber), stop.Token).ConfigureAwait(false);
@@ -140,6 +143,7 @@ public sealed partial class DirectUploadClient
                     PartBody body;
                     try
                     {
+                        stop.Token.ThrowIfCancellationRequested();
                         body = await _source.GetPartAsync(_layout.OffsetOf(number), _layout.SizeOf(number), stop.Token).ConfigureAwait(false);
                     }
                     catch

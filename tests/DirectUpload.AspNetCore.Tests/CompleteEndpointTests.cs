@@ -14,7 +14,7 @@ public sealed class CompleteEndpointTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
-    public async Task Matching_object_is_confirmed_and_the_hook_is_called()
+    public async Task MatchingObject_IsConfirmedAndTheHookIsCalled()
     {
         var (key, token) = await GrantAsync();
         _app.S3.SetupHead(key, 1234, "image/jpeg", ETag);
@@ -43,7 +43,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Confirming_again_returns_the_same_result()
+    public async Task ConfirmingAgain_ReturnsTheSameResult()
     {
         var (key, token) = await GrantAsync();
         _app.S3.SetupHead(key, 1234, "image/jpeg", ETag);
@@ -60,7 +60,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_object_is_422_object_not_found()
+    public async Task MissingObject_Is422ObjectNotFound()
     {
         var (key, token) = await GrantAsync();
         _app.S3.SetupHeadThrows(S3Replies.NotFound());
@@ -74,7 +74,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Size_mismatch_is_422_and_the_object_is_deleted()
+    public async Task SizeMismatch_Is422AndTheObjectIsDeleted()
     {
         var (key, token) = await GrantAsync();
         _app.S3.SetupHead(key, 999_999, "image/jpeg");
@@ -88,7 +88,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Size_mismatch_keeps_the_object_when_the_profile_says_so()
+    public async Task SizeMismatch_KeepsTheObjectWhenTheProfileSaysSo()
     {
         var grant = await (await _app.Anonymous().PostJsonAsync("/uploads/docs", Http.Grant("a.pdf", "application/pdf", 4096))).ShouldBeJsonAsync();
         var key = grant.GetProperty("key").GetString()!;
@@ -106,7 +106,7 @@ public sealed class CompleteEndpointTests : IDisposable
     [InlineData("\"5d41402abc4b2a76b9719d911017c592\"", HttpStatusCode.OK)] // MD5("hello"): matches the granted MD5
     [InlineData("\"00000000000000000000000000000000\"", HttpStatusCode.UnprocessableEntity)]
     [InlineData("\"5d41402abc4b2a76b9719d911017c592-2\"", HttpStatusCode.OK)] // not a plain MD5: cannot be compared
-    public async Task Granted_md5_is_compared_with_the_stored_etag(string etag, HttpStatusCode expected)
+    public async Task GrantedMd5_IsComparedWithTheStoredEtag(string etag, HttpStatusCode expected)
     {
         var md5 = Convert.ToBase64String(Convert.FromHexString("5d41402abc4b2a76b9719d911017c592"));
         var grant = await (await _app.As("alice").PostJsonAsync("/uploads/photos", Http.Grant("a.jpg", "image/jpeg", 1234, md5))).ShouldBeJsonAsync();
@@ -131,7 +131,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Content_type_mismatch_is_422_and_the_object_is_deleted()
+    public async Task ContentTypeMismatch_Is422AndTheObjectIsDeleted()
     {
         var (key, token) = await GrantAsync();
         _app.S3.SetupHead(key, 1234, "text/html");
@@ -145,7 +145,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Tampered_token_is_400_invalid_token()
+    public async Task TamperedToken_Is400InvalidToken()
     {
         var (_, token) = await GrantAsync();
 
@@ -160,7 +160,7 @@ public sealed class CompleteEndpointTests : IDisposable
     [InlineData("garbage")]
     [InlineData("a.b.c")]
     [InlineData("!!!.???")]
-    public async Task Malformed_token_is_400_invalid_token(string token)
+    public async Task MalformedToken_Is400InvalidToken(string token)
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/photos/complete", new { token });
 
@@ -169,7 +169,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_token_is_400_invalid_token()
+    public async Task MissingToken_Is400InvalidToken()
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos/complete", "{}");
 
@@ -178,7 +178,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Expired_token_is_403_expired()
+    public async Task ExpiredToken_Is403Expired()
     {
         var (_, token) = await GrantAsync();
 
@@ -191,7 +191,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Token_within_the_grace_period_still_confirms()
+    public async Task TokenWithinTheGracePeriod_StillConfirms()
     {
         var (key, token) = await GrantAsync();
         _app.S3.SetupHead(key, 1234, "image/jpeg");
@@ -203,7 +203,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Another_users_token_is_403_forbidden()
+    public async Task AnotherUsersToken_Is403Forbidden()
     {
         var (_, token) = await GrantAsync();
 
@@ -215,7 +215,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Owner_scoped_confirmation_without_a_user_is_401()
+    public async Task OwnerScopedConfirmationWithoutAUser_Is401()
     {
         var (_, token) = await GrantAsync();
 
@@ -226,7 +226,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Token_of_another_profile_is_400_invalid_token()
+    public async Task TokenOfAnotherProfile_Is400InvalidToken()
     {
         var (_, token) = await GrantAsync();
 
@@ -237,7 +237,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Multipart_token_is_400_invalid_token()
+    public async Task MultipartToken_Is400InvalidToken()
     {
         _app.S3.SetupInitiate("upload-1");
         var start = await (await _app.As("alice").PostJsonAsync("/uploads/videos/multipart", Http.Grant("a.mp4", "video/mp4", 12 * DirectUploadApp.MiB))).ShouldBeJsonAsync();
@@ -250,7 +250,7 @@ public sealed class CompleteEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Storage_failure_is_502_storage_error_without_the_stores_words()
+    public async Task StorageFailure_Is502StorageErrorWithoutTheStoresWords()
     {
         var (_, token) = await GrantAsync();
         _app.S3.SetupHeadThrows(S3Replies.InternalError());

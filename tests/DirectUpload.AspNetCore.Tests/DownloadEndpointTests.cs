@@ -12,7 +12,7 @@ public sealed class DownloadEndpointTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
-    public async Task Safe_image_asked_inline_is_served_inline()
+    public async Task SafeImageAskedInline_IsServedInline()
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}&inline=true&contentType=image/jpeg");
 
@@ -34,7 +34,7 @@ public sealed class DownloadEndpointTests : IDisposable
     [InlineData("image/svg+xml")]
     [InlineData("application/javascript")]
     [InlineData("text/xml")]
-    public async Task Risky_types_are_attachments_even_when_asked_inline(string contentType)
+    public async Task RiskyTypes_AreAttachmentsEvenWhenAskedInline(string contentType)
     {
         var key = "docs/01jd3c4k7q9v2m5x8z0b1c2d3e.html";
 
@@ -47,7 +47,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_inline_a_safe_type_is_an_attachment()
+    public async Task WithoutInlineASafeType_IsAnAttachment()
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}&contentType=image/jpeg");
 
@@ -55,7 +55,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Inline_without_a_content_type_is_an_attachment()
+    public async Task InlineWithoutAContentType_IsAnAttachment()
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}&inline=true");
 
@@ -68,7 +68,7 @@ public sealed class DownloadEndpointTests : IDisposable
     [InlineData("photos/")]
     [InlineData("")]
     [InlineData("/photos/users/alice/x.jpg")]
-    public async Task Key_outside_the_prefix_or_malformed_is_400_invalid_key(string key)
+    public async Task KeyOutsideThePrefixOrMalformed_Is400InvalidKey(string key)
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(key)}");
 
@@ -77,7 +77,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_key_is_400_invalid_key()
+    public async Task MissingKey_Is400InvalidKey()
     {
         var response = await _app.Anonymous().GetAsync("/uploads/docs/download");
 
@@ -86,7 +86,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Another_owners_key_on_an_owner_scoped_profile_is_403()
+    public async Task AnotherOwnersKeyOnAnOwnerScopedProfile_Is403()
     {
         var response = await _app.As("bob").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}");
 
@@ -95,7 +95,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Owner_scoped_download_without_a_user_is_401()
+    public async Task OwnerScopedDownloadWithoutAUser_Is401()
     {
         var response = await _app.Anonymous().GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}");
 
@@ -104,7 +104,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Malformed_response_content_type_is_400()
+    public async Task MalformedResponseContentType_Is400()
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}&contentType=nonsense");
 
@@ -113,7 +113,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Unknown_profile_is_404()
+    public async Task UnknownProfile_Is404()
     {
         var response = await _app.Anonymous().GetAsync("/uploads/nope/download?key=x");
 
@@ -121,7 +121,7 @@ public sealed class DownloadEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Policy_profile_download_needs_the_role()
+    public async Task PolicyProfileDownload_NeedsTheRole()
     {
         const string key = "staff/01jd3c4k7q9v2m5x8z0b1c2d3e.bin";
 

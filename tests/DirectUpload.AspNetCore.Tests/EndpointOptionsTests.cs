@@ -8,7 +8,7 @@ namespace DirectUpload.AspNetCore.Tests;
 public sealed class EndpointOptionsTests
 {
     [Fact]
-    public async Task Policy_that_names_its_scheme_authenticates_with_that_scheme()
+    public async Task PolicyThatNamesItsScheme_AuthenticatesWithThatScheme()
     {
         using var app = new DirectUploadApp();
         var client = app.CreateClient();
@@ -21,7 +21,7 @@ public sealed class EndpointOptionsTests
     }
 
     [Fact]
-    public async Task Policy_that_names_its_scheme_ignores_the_default_schemes_user()
+    public async Task PolicyThatNamesItsScheme_IgnoresTheDefaultSchemesUser()
     {
         using var app = new DirectUploadApp();
 
@@ -32,7 +32,7 @@ public sealed class EndpointOptionsTests
     }
 
     [Fact]
-    public async Task Owner_id_claim_types_are_configurable()
+    public async Task OwnerIdClaimTypes_AreConfigurable()
     {
         using var app = new DirectUploadApp(endpoints: o =>
         {
@@ -46,7 +46,7 @@ public sealed class EndpointOptionsTests
     }
 
     [Fact]
-    public async Task Body_limit_is_configurable()
+    public async Task BodyLimit_IsConfigurable()
     {
         using var app = new DirectUploadApp(endpoints: o => o.MaxRequestBodyBytes = 64);
         var body = JsonSerializer.Serialize(Http.Grant("a-rather-long-file-name-that-fills-the-body.jpg"));
@@ -59,7 +59,7 @@ public sealed class EndpointOptionsTests
     }
 
     [Fact]
-    public async Task Downloads_can_be_left_unmapped()
+    public async Task Downloads_CanBeLeftUnmapped()
     {
         using var app = new DirectUploadApp(endpoints: o => o.EnableDownloads = false);
 

@@ -46,7 +46,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IS3EventDispatcher>(_dispatcher);
         builder.Services.AddSingleton<ISnsCertificateSource>(new FixedCertificate(_certificate));
-        builder.Services.AddSingleton<TimeProvider>(new Infrastructure.FakeTimeProvider(Now));
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         _app = builder.Build();
         _app.MapDirectUploadEvents("/uploads/events", o =>
         {
@@ -74,7 +74,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Push_with_the_secret_in_the_query_is_dispatched_and_answered_200()
+    public async Task PushWithTheSecretInTheQuery_IsDispatchedAndAnswered200()
     {
         var response = await PostAsync($"/uploads/events?secret={Secret}", RgwBody);
 
@@ -84,7 +84,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Push_with_the_secret_in_the_header_is_dispatched()
+    public async Task PushWithTheSecretInTheHeader_IsDispatched()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/uploads/events") { Content = new StringContent(RgwBody, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-DirectUpload-Secret", Secret);
@@ -101,7 +101,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     [InlineData("/uploads/events?secret=s3cr3t-0123456789-abcdeF")]
     [InlineData("/uploads/events?secret=s3cr3t-0123456789-abcdef-")]
     [InlineData("/uploads/events?secret=s3cr3t-0123456789-abcdef&secret=s3cr3t-0123456789-abcdef")]
-    public async Task Forged_or_unsigned_push_is_refused_401_and_nothing_is_dispatched(string url)
+    public async Task ForgedOrUnsignedPush_IsRefused401AndNothingIsDispatched(string url)
     {
         var response = await PostAsync(url, RgwBody);
 
@@ -111,7 +111,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Body_over_the_limit_is_413_and_not_dispatched()
+    public async Task BodyOverTheLimit_Is413AndNotDispatched()
     {
         var response = await PostAsync($"/uploads/events?secret={Secret}", new string(' ', 5000) + RgwBody);
 
@@ -120,7 +120,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Dispatcher_failure_is_503_event_retry_without_details()
+    public async Task DispatcherFailure_Is503EventRetryWithoutDetails()
     {
         _dispatcher.Throw = new InvalidOperationException("database password is hunter2");
 
@@ -132,7 +132,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Malformed_notification_is_400_invalid_event()
+    public async Task MalformedNotification_Is400InvalidEvent()
     {
         _dispatcher.Throw = new FormatException("no Records");
 
@@ -145,7 +145,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData("1")]
     [InlineData("2")]
-    public async Task Signed_sns_notification_is_unwrapped_and_dispatched(string version)
+    public async Task SignedSnsNotification_IsUnwrappedAndDispatched(string version)
     {
         var response = await PostAsync($"/uploads/events?secret={Secret}", Sns(version));
 
@@ -154,7 +154,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Sns_notification_with_a_tampered_message_is_refused()
+    public async Task SnsNotificationWithATamperedMessage_IsRefused()
     {
         var envelope = Sns("2").Replace("ObjectCreated:Put", "ObjectCreated:Pux", StringComparison.Ordinal);
 
@@ -166,7 +166,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Sns_notification_signed_by_another_key_is_refused()
+    public async Task SnsNotificationSignedByAnotherKey_IsRefused()
     {
         using var other = RSA.Create(2048);
 
@@ -177,7 +177,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Sns_notification_of_another_topic_is_403()
+    public async Task SnsNotificationOfAnotherTopic_Is403()
     {
         var response = await PostAsync($"/uploads/events?secret={Secret}", Sns("2", topic: "arn:aws:sns:eu-west-1:999999999999:evil"));
 
@@ -194,7 +194,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     [InlineData("https://s3.eu-west-1.amazonaws.com/cert.pem")]
     [InlineData("https://sns.eu-west-1.amazonaws.com/cert.txt")]
     [InlineData("file:///etc/passwd")]
-    public async Task Sns_notification_whose_certificate_url_is_not_an_sns_https_url_is_refused(string certUrl)
+    public async Task SnsNotificationWhoseCertificateUrlIsNotAnSnsHttpsUrl_IsRefused(string certUrl)
     {
         SnsMessageVerifier.IsTrustedCertificateUrl(certUrl, out _).Should().BeFalse();
 
@@ -205,7 +205,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Sns_notification_older_than_the_max_age_is_refused_as_a_replay()
+    public async Task SnsNotificationOlderThanTheMaxAge_IsRefusedAsAReplay()
     {
         var response = await PostAsync($"/uploads/events?secret={Secret}", Sns("2", timestamp: Now.AddHours(-2)));
 
@@ -214,7 +214,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Signed_subscription_confirmation_is_accepted_without_dispatch()
+    public async Task SignedSubscriptionConfirmation_IsAcceptedWithoutDispatch()
     {
         var response = await PostAsync($"/uploads/events?secret={Secret}", Sns("2", type: "SubscriptionConfirmation"));
 
@@ -223,7 +223,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void Mapping_without_a_secret_throws()
+    public void MappingWithoutASecret_Throws()
     {
         var builder = WebApplication.CreateBuilder();
         using var app = builder.Build();
@@ -234,7 +234,7 @@ public sealed class EventEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void StringToSign_notification_follows_the_documented_field_order()
+    public void StringToSignNotification_FollowsTheDocumentedFieldOrder()
     {
         var message = new SnsMessage("Notification", "id-1", TopicArn, "body", "2026-11-21T12:00:00.000Z", "2", "sig", CertUrl, "subj", null, null);
 

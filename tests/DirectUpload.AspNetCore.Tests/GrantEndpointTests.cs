@@ -12,7 +12,7 @@ public sealed class GrantEndpointTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
-    public async Task Put_profile_returns_a_camelCase_grant_with_signed_headers()
+    public async Task PutProfile_ReturnsACamelCaseGrantWithSignedHeaders()
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/photos", Http.Grant("Holiday Photo.JPG", "image/jpeg", 1234));
 
@@ -52,7 +52,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Post_profile_returns_form_fields_in_order_and_no_headers()
+    public async Task PostProfile_ReturnsFormFieldsInOrderAndNoHeaders()
     {
         var response = await _app.Anonymous().PostJsonAsync("/uploads/docs", Http.Grant("report.pdf", "application/pdf", 4096));
 
@@ -78,7 +78,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Owner_id_comes_from_the_user_claim_never_from_the_body()
+    public async Task OwnerId_ComesFromTheUserClaimNeverFromTheBody()
     {
         var response = await _app.As("alice").PostRawAsync(
             "/uploads/photos",
@@ -93,7 +93,7 @@ public sealed class GrantEndpointTests : IDisposable
     [InlineData("../bob", "photos/users/.._2Fbob/")]
     [InlineData("bob/../../docs", "photos/users/bob_2F.._2F.._2Fdocs/")]
     [InlineData("..", "photos/users/_2E_2E/")]
-    public async Task Hostile_owner_ids_stay_in_one_folder_of_their_own(string user, string folder)
+    public async Task HostileOwnerIds_StayInOneFolderOfTheirOwn(string user, string folder)
     {
         var response = await _app.As(user).PostJsonAsync("/uploads/photos", Http.Grant());
 
@@ -103,7 +103,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Client_metadata_allowed_by_the_profile_is_signed()
+    public async Task ClientMetadataAllowedByTheProfile_IsSigned()
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/photos", new
         {
@@ -118,7 +118,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Content_md5_is_signed_when_given()
+    public async Task ContentMd5_IsSignedWhenGiven()
     {
         const string md5 = "XUFAKrxLKna5cZ2REBfFkg==";
         var response = await _app.Anonymous().PostJsonAsync("/uploads/checked", Http.Grant("hello.txt", "text/plain", 5, md5));
@@ -129,7 +129,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Profile_names_are_case_insensitive()
+    public async Task ProfileNames_AreCaseInsensitive()
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/PHOTOS", Http.Grant());
 
@@ -161,7 +161,7 @@ public sealed class GrantEndpointTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Rejections))]
-    public async Task Rejections_are_problems_with_a_stable_code_and_sign_nothing(string profile, object body, HttpStatusCode status, string code)
+    public async Task Rejections_AreProblemsWithAStableCodeAndSignNothing(string profile, object body, HttpStatusCode status, string code)
     {
         var response = await _app.As("alice").PostJsonAsync($"/uploads/{profile}", body);
 
@@ -170,7 +170,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Owner_id_that_is_too_long_is_refused()
+    public async Task OwnerIdThatIsTooLong_IsRefused()
     {
         var response = await _app.As(new string('a', 300)).PostJsonAsync("/uploads/photos", Http.Grant());
 
@@ -186,7 +186,7 @@ public sealed class GrantEndpointTests : IDisposable
     [InlineData("\"a string\"")]
     [InlineData("null")]
     [InlineData("{\"fileName\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"size\":1234,}")]
-    public async Task Malformed_json_is_invalid_request(string body)
+    public async Task MalformedJson_IsInvalidRequest(string body)
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", body);
 
@@ -201,7 +201,7 @@ public sealed class GrantEndpointTests : IDisposable
     [InlineData("12.5")]
     [InlineData("{}")]
     [InlineData("99999999999999999999999")]
-    public async Task Wrong_json_type_for_size_is_invalid_request(string size)
+    public async Task WrongJsonTypeForSize_IsInvalidRequest(string size)
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", $"{{\"fileName\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"size\":{size}}}");
 
@@ -213,7 +213,7 @@ public sealed class GrantEndpointTests : IDisposable
     [InlineData("{\"fileName\":123,\"contentType\":\"image/jpeg\",\"size\":1234}")]
     [InlineData("{\"fileName\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"size\":1234,\"metadata\":{\"caption\":1}}")]
     [InlineData("{\"fileName\":\"a.jpg\",\"contentType\":\"image/jpeg\",\"size\":1234,\"metadata\":[\"caption\"]}")]
-    public async Task Wrong_json_type_for_other_members_is_invalid_request(string body)
+    public async Task WrongJsonTypeForOtherMembers_IsInvalidRequest(string body)
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", body);
 
@@ -226,7 +226,7 @@ public sealed class GrantEndpointTests : IDisposable
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("multipart/form-data; boundary=x")]
     [InlineData("application/xml")]
-    public async Task Non_json_content_type_is_415(string contentType)
+    public async Task NonJsonContentType_Is415(string contentType)
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", JsonSerializer.Serialize(Http.Grant()), contentType);
 
@@ -235,7 +235,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_content_type_is_415()
+    public async Task MissingContentType_Is415()
     {
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(Http.Grant()));
         var response = await _app.As("alice").PostAsync("/uploads/photos", content);
@@ -248,7 +248,7 @@ public sealed class GrantEndpointTests : IDisposable
     [InlineData("application/json; charset=utf-8")]
     [InlineData("application/problem+json")]
     [InlineData("APPLICATION/JSON")]
-    public async Task Json_media_types_with_parameters_or_suffix_are_accepted(string contentType)
+    public async Task JsonMediaTypesWithParametersOrSuffix_AreAccepted(string contentType)
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", JsonSerializer.Serialize(Http.Grant()), contentType);
 
@@ -256,7 +256,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Body_over_the_limit_with_content_length_is_413()
+    public async Task BodyOverTheLimitWithContentLength_Is413()
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", OversizedBody());
 
@@ -266,7 +266,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Chunked_body_over_the_limit_is_413()
+    public async Task ChunkedBodyOverTheLimit_Is413()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/uploads/photos") { Content = new ChunkedContent(OversizedBody()) };
         request.Headers.TransferEncodingChunked = true;
@@ -278,7 +278,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Chunked_body_within_the_limit_is_read()
+    public async Task ChunkedBodyWithinTheLimit_IsRead()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/uploads/photos") { Content = new ChunkedContent(JsonSerializer.Serialize(Http.Grant())) };
         request.Headers.TransferEncodingChunked = true;
@@ -289,7 +289,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Empty_body_is_400()
+    public async Task EmptyBody_Is400()
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/photos", string.Empty);
 
@@ -298,7 +298,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Owner_scoped_profile_without_a_user_is_401()
+    public async Task OwnerScopedProfileWithoutAUser_Is401()
     {
         var response = await _app.Anonymous().PostJsonAsync("/uploads/photos", Http.Grant());
 
@@ -307,7 +307,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Unknown_profile_is_404_before_authentication_matters()
+    public async Task UnknownProfile_Is404BeforeAuthenticationMatters()
     {
         var response = await _app.Anonymous().PostJsonAsync("/uploads/nope", Http.Grant());
 
@@ -315,7 +315,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Policy_profile_anonymous_is_401()
+    public async Task PolicyProfileAnonymous_Is401()
     {
         var response = await _app.Anonymous().PostJsonAsync("/uploads/staff", Http.Grant("a.bin", "application/octet-stream"));
 
@@ -324,7 +324,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Policy_profile_signed_in_without_the_role_is_403()
+    public async Task PolicyProfileSignedInWithoutTheRole_Is403()
     {
         var response = await _app.As("alice", "viewer").PostJsonAsync("/uploads/staff", Http.Grant("a.bin", "application/octet-stream"));
 
@@ -333,7 +333,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Policy_profile_with_the_role_is_200()
+    public async Task PolicyProfileWithTheRole_Is200()
     {
         var response = await _app.As("alice", "viewer", DirectUploadApp.UploaderRole).PostJsonAsync("/uploads/staff", Http.Grant("a.bin", "application/octet-stream"));
 
@@ -343,7 +343,7 @@ public sealed class GrantEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Policy_is_checked_before_the_body_is_read()
+    public async Task Policy_IsCheckedBeforeTheBodyIsRead()
     {
         var response = await _app.As("alice").PostRawAsync("/uploads/staff", "not json");
 

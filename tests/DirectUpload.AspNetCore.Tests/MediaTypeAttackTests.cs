@@ -23,7 +23,7 @@ public sealed class MediaTypeAttackTests : IDisposable
     [InlineData("photos", "image/png;")]
     [InlineData("photos", "image/png; x=\"a,b\"")]
     [InlineData("photos", "image/png; x=1; x=2")]
-    public async Task Grant_with_a_malformed_media_type_is_400_invalid_content_type_and_nothing_is_signed(string profile, string contentType)
+    public async Task GrantWithAMalformedMediaType_Is400InvalidContentTypeAndNothingIsSigned(string profile, string contentType)
     {
         var response = await _app.As("alice").PostJsonAsync($"/uploads/{profile}", Http.Grant("x.png", contentType));
 
@@ -34,7 +34,7 @@ public sealed class MediaTypeAttackTests : IDisposable
     [Theory]
     [InlineData("image/png; charset=utf-8")]
     [InlineData("image/png; x=y")]
-    public async Task Parameters_other_than_charset_on_text_are_not_allowed(string contentType)
+    public async Task ParametersOtherThanCharsetOnText_AreNotAllowed(string contentType)
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/photos", Http.Grant("x.png", contentType));
 
@@ -43,7 +43,7 @@ public sealed class MediaTypeAttackTests : IDisposable
     }
 
     [Fact]
-    public async Task Grant_signs_the_normalized_type()
+    public async Task Grant_SignsTheNormalizedType()
     {
         var response = await _app.Anonymous().PostJsonAsync("/uploads/docs", Http.Grant("a.txt", "Text/Plain ; Charset=\"UTF-8\"", 100));
 
@@ -56,7 +56,7 @@ public sealed class MediaTypeAttackTests : IDisposable
     [InlineData("text/plain; a=,text/html")]
     [InlineData("image/jpeg, text/html")]
     [InlineData("image/jpeg;")]
-    public async Task Download_content_type_override_with_a_comma_is_400_and_never_inline(string contentType)
+    public async Task DownloadContentTypeOverrideWithAComma_Is400AndNeverInline(string contentType)
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}&inline=true&contentType={Uri.EscapeDataString(contentType)}");
 
@@ -65,7 +65,7 @@ public sealed class MediaTypeAttackTests : IDisposable
     }
 
     [Fact]
-    public async Task Download_override_is_signed_in_its_normalized_form()
+    public async Task DownloadOverride_IsSignedInItsNormalizedForm()
     {
         var response = await _app.As("alice").GetAsync($"/uploads/photos/download?key={Uri.EscapeDataString(AliceKey)}&inline=true&contentType={Uri.EscapeDataString("Text/Plain; Charset=UTF-8")}");
 

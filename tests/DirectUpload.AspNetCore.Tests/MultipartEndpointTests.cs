@@ -23,7 +23,7 @@ public sealed class MultipartEndpointTests : IDisposable
     // ---------------------------------------------------------------- start
 
     [Fact]
-    public async Task Start_creates_the_upload_and_returns_its_layout()
+    public async Task Start_CreatesTheUploadAndReturnsItsLayout()
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart", Http.Grant("Trip.MP4", "video/mp4", Total));
 
@@ -48,7 +48,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_on_a_put_only_profile_is_400_method_not_allowed()
+    public async Task StartOnAPutOnlyProfile_Is400MethodNotAllowed()
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/photos/multipart", Http.Grant("a.jpg", "image/jpeg", 1234));
 
@@ -61,7 +61,7 @@ public sealed class MultipartEndpointTests : IDisposable
     [InlineData("a.mp4", "video/mp4", 0, HttpStatusCode.BadRequest, "invalid_size")]
     [InlineData("a.mp4", "video/mp4", 200L * 1024 * 1024 * 1024, HttpStatusCode.RequestEntityTooLarge, "too_large")]
     [InlineData("", "video/mp4", 1000, HttpStatusCode.BadRequest, "invalid_file_name")]
-    public async Task Start_checks_the_request_before_calling_s3(string fileName, string contentType, long size, HttpStatusCode status, string code)
+    public async Task Start_ChecksTheRequestBeforeCallingS3(string fileName, string contentType, long size, HttpStatusCode status, string code)
     {
         var response = await _app.As("alice").PostJsonAsync("/uploads/videos/multipart", Http.Grant(fileName, contentType, size));
 
@@ -70,7 +70,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_without_a_user_on_an_owner_scoped_profile_is_401()
+    public async Task StartWithoutAUserOnAnOwnerScopedProfile_Is401()
     {
         var response = await _app.Anonymous().PostJsonAsync("/uploads/videos/multipart", Http.Grant("a.mp4", "video/mp4", Total));
 
@@ -79,7 +79,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_storage_failure_is_502_storage_error()
+    public async Task StartStorageFailure_Is502StorageError()
     {
         _app.S3.Setup(s => s.InitiateMultipartUploadAsync(It.IsAny<InitiateMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(S3Replies.InternalError());
@@ -93,7 +93,7 @@ public sealed class MultipartEndpointTests : IDisposable
     // ---------------------------------------------------------------- sign parts
 
     [Fact]
-    public async Task Sign_parts_returns_urls_bound_to_part_upload_and_exact_length()
+    public async Task SignParts_ReturnsUrlsBoundToPartUploadAndExactLength()
     {
         var (key, token) = await StartAsync();
 
@@ -125,7 +125,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_parts_signs_a_given_content_md5()
+    public async Task SignParts_SignsAGivenContentMd5()
     {
         const string md5 = "XUFAKrxLKna5cZ2REBfFkg==";
         var (_, token) = await StartAsync();
@@ -145,7 +145,7 @@ public sealed class MultipartEndpointTests : IDisposable
     [InlineData("[-1]")]
     [InlineData("[1,1]")]
     [InlineData("[]")]
-    public async Task Sign_parts_out_of_range_is_400_invalid_part_number(string numbers)
+    public async Task SignPartsOutOfRange_Is400InvalidPartNumber(string numbers)
     {
         var (_, token) = await StartAsync();
 
@@ -156,7 +156,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_parts_md5_for_an_unrequested_part_is_400()
+    public async Task SignPartsMd5ForAnUnrequestedPart_Is400()
     {
         var (_, token) = await StartAsync();
 
@@ -169,7 +169,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_parts_for_another_owner_is_403()
+    public async Task SignPartsForAnotherOwner_Is403()
     {
         var (_, token) = await StartAsync();
 
@@ -180,7 +180,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_parts_with_a_single_upload_token_is_400_invalid_token()
+    public async Task SignPartsWithASingleUploadToken_Is400InvalidToken()
     {
         var grant = await (await _app.Anonymous().PostJsonAsync("/uploads/docs", Http.Grant("a.pdf", "application/pdf", 4096))).ShouldBeJsonAsync();
         _app.ResetS3Calls();
@@ -194,7 +194,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_parts_with_a_tampered_token_is_400()
+    public async Task SignPartsWithATamperedToken_Is400()
     {
         var (_, token) = await StartAsync();
 
@@ -207,7 +207,7 @@ public sealed class MultipartEndpointTests : IDisposable
     // ---------------------------------------------------------------- list parts
 
     [Fact]
-    public async Task List_parts_returns_every_page_of_the_stores_parts()
+    public async Task ListParts_ReturnsEveryPageOfTheStoresParts()
     {
         var (key, token) = await StartAsync();
         _app.S3.SetupListParts(UploadId, [S3Replies.Part(1, 5 * MiB, "\"e1\"")], [S3Replies.Part(2, 5 * MiB, "\"e2\"")]);
@@ -224,7 +224,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task List_parts_of_a_gone_upload_is_422_object_not_found()
+    public async Task ListPartsOfAGoneUpload_Is422ObjectNotFound()
     {
         var (_, token) = await StartAsync();
         _app.S3.SetupListPartsThrows(S3Replies.NotFound("NoSuchUpload"));
@@ -235,7 +235,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task List_parts_without_a_token_is_400()
+    public async Task ListPartsWithoutAToken_Is400()
     {
         var response = await _app.As("alice").GetAsync("/uploads/videos/multipart/parts");
 
@@ -244,7 +244,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task List_parts_for_another_owner_is_403()
+    public async Task ListPartsForAnotherOwner_Is403()
     {
         var (_, token) = await StartAsync();
 
@@ -257,7 +257,7 @@ public sealed class MultipartEndpointTests : IDisposable
     // ---------------------------------------------------------------- complete
 
     [Fact]
-    public async Task Complete_checks_the_parts_completes_and_verifies_the_object()
+    public async Task Complete_ChecksThePartsCompletesAndVerifiesTheObject()
     {
         var (key, token) = await StartAsync();
         SetupStoredParts();
@@ -287,7 +287,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_over_an_object_already_stored_under_the_key_is_409_object_exists_and_nothing_is_replaced_or_deleted()
+    public async Task CompleteOverAnObjectAlreadyStoredUnderTheKey_Is409ObjectExistsAndNothingIsReplacedOrDeleted()
     {
         var (key, token) = await StartAsync();
         SetupStoredParts();
@@ -302,7 +302,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_refused_by_the_store_as_a_precondition_is_409_object_exists()
+    public async Task CompleteRefusedByTheStoreAsAPrecondition_Is409ObjectExists()
     {
         // AWS enforces If-None-Match: * on CompleteMultipartUpload (an object written between the check and the completion)
         var (key, token) = await StartAsync();
@@ -318,7 +318,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_retried_after_success_verifies_the_stored_object()
+    public async Task Complete_RetriedAfterSuccessVerifiesTheStoredObject()
     {
         var (key, token) = await StartAsync();
         _app.S3.SetupListPartsThrows(S3Replies.NotFound("NoSuchUpload"));
@@ -332,7 +332,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_after_an_abort_is_422_object_not_found()
+    public async Task CompleteAfterAnAbort_Is422ObjectNotFound()
     {
         var (_, token) = await StartAsync();
         _app.S3.SetupListPartsThrows(S3Replies.NotFound("NoSuchUpload"));
@@ -349,7 +349,7 @@ public sealed class MultipartEndpointTests : IDisposable
     [InlineData("[]")]
     [InlineData("[{\"partNumber\":1,\"etag\":\"e1\"},{\"partNumber\":2,\"etag\":\"e2\"},{\"partNumber\":2,\"etag\":\"e2\"}]")]
     [InlineData("[{\"partNumber\":1,\"etag\":\"e1\"},{\"partNumber\":2,\"etag\":\"e2\"},{\"partNumber\":3}]")]
-    public async Task Complete_with_wrong_parts_is_400_invalid_parts_before_any_s3_call(string parts)
+    public async Task CompleteWithWrongParts_Is400InvalidPartsBeforeAnyS3Call(string parts)
     {
         var (_, token) = await StartAsync();
 
@@ -360,7 +360,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_with_an_etag_the_store_does_not_have_is_400_invalid_parts()
+    public async Task CompleteWithAnEtagTheStoreDoesNotHave_Is400InvalidParts()
     {
         var (_, token) = await StartAsync();
         SetupStoredParts();
@@ -372,7 +372,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_with_a_stored_part_of_the_wrong_size_is_422()
+    public async Task CompleteWithAStoredPartOfTheWrongSize_Is422()
     {
         var (_, token) = await StartAsync();
         _app.S3.SetupListParts(UploadId, [S3Replies.Part(1, 5 * MiB, "\"e1\""), S3Replies.Part(2, (5 * MiB) - 1, "\"e2\""), S3Replies.Part(3, PartSizes[2], "\"e3\"")]);
@@ -384,7 +384,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_whose_final_size_differs_is_422_and_the_object_is_deleted()
+    public async Task CompleteWhoseFinalSizeDiffers_Is422AndTheObjectIsDeleted()
     {
         var (key, token) = await StartAsync();
         SetupStoredParts();
@@ -400,7 +400,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_for_another_owner_is_403()
+    public async Task CompleteForAnotherOwner_Is403()
     {
         var (_, token) = await StartAsync();
 
@@ -411,7 +411,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_storage_failure_is_502()
+    public async Task CompleteStorageFailure_Is502()
     {
         var (_, token) = await StartAsync();
         SetupStoredParts();
@@ -429,7 +429,7 @@ public sealed class MultipartEndpointTests : IDisposable
     // ---------------------------------------------------------------- abort
 
     [Fact]
-    public async Task Abort_is_204_and_aborts_the_upload()
+    public async Task Abort_Is204AndAbortsTheUpload()
     {
         var (key, token) = await StartAsync();
         _app.S3.SetupAbort();
@@ -446,7 +446,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Abort_of_a_gone_upload_is_still_204()
+    public async Task AbortOfAGoneUpload_IsStill204()
     {
         var (_, token) = await StartAsync();
         _app.S3.Setup(s => s.AbortMultipartUploadAsync(It.IsAny<AbortMultipartUploadRequest>(), It.IsAny<CancellationToken>()))
@@ -458,7 +458,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Abort_with_a_tampered_token_is_400()
+    public async Task AbortWithATamperedToken_Is400()
     {
         var (_, token) = await StartAsync();
 
@@ -469,7 +469,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Abort_for_another_owner_is_403()
+    public async Task AbortForAnotherOwner_Is403()
     {
         var (_, token) = await StartAsync();
 
@@ -480,7 +480,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Abort_with_a_token_for_another_profile_is_400()
+    public async Task AbortWithATokenForAnotherProfile_Is400()
     {
         var (_, token) = await StartAsync();
 
@@ -491,7 +491,7 @@ public sealed class MultipartEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Expired_multipart_token_is_403_expired()
+    public async Task ExpiredMultipartToken_Is403Expired()
     {
         var (_, token) = await StartAsync();
         _app.Clock.Advance(TimeSpan.FromDays(1));

@@ -40,7 +40,7 @@ public sealed class OpenApiDocumentTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public async Task Document_lists_the_route_with_its_answer_and_problems(string method, string path, int[] statuses)
+    public async Task Document_ListsTheRouteWithItsAnswerAndProblems(string method, string path, int[] statuses)
     {
         var document = await DocumentAsync();
 
@@ -76,7 +76,7 @@ public sealed class OpenApiDocumentTests : IDisposable
     [InlineData("get", "/uppy/videos/s3/multipart/{uploadId}", "uploadId", "key")]
     [InlineData("get", "/uppy/videos/s3/params", "filename", "type")]
     [InlineData("post", "/uploads/events", "secret")]
-    public async Task Document_lists_the_typed_parameters(string method, string path, params string[] names)
+    public async Task Document_ListsTheTypedParameters(string method, string path, params string[] names)
     {
         var document = await DocumentAsync();
 
@@ -85,7 +85,7 @@ public sealed class OpenApiDocumentTests : IDisposable
     }
 
     [Fact]
-    public async Task Every_directupload_route_of_the_host_is_in_the_document_with_an_answer_and_problems()
+    public async Task EveryDirectUploadRouteOfTheHost_IsInTheDocumentWithAnAnswerAndProblems()
     {
         var document = await DocumentAsync();
         var paths = document.GetProperty("paths");

@@ -12,7 +12,7 @@ public sealed class SecretLeakTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
-    public async Task Error_responses_never_contain_the_token_key_or_the_aws_secret()
+    public async Task ErrorResponses_NeverContainTheTokenKeyOrTheAwsSecret()
     {
         _app.S3.SetupInitiate("upload-1");
         var alice = _app.As("alice");

@@ -27,7 +27,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     // ---------------------------------------------------------------- create
 
     [Fact]
-    public async Task Create_returns_the_key_and_the_token_as_uploadId_with_uppys_chunking()
+    public async Task Create_ReturnsTheKeyAndTheTokenAsUploadIdWithUppysChunking()
     {
         var response = await _app.As("alice").PostJsonAsync($"{Base}/multipart", Create("Trip.mp4", "video/mp4", Total));
 
@@ -52,7 +52,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     [InlineData("1e9")]
     [InlineData("12.5")]
     [InlineData("99999999999999999999")]
-    public async Task Create_without_a_valid_size_in_meta_is_400_and_calls_no_s3(string? size)
+    public async Task CreateWithoutAValidSizeInMeta_Is400AndCallsNoS3(string? size)
     {
         object metadata = size is null ? new { name = "a.mp4" } : new { name = "a.mp4", size };
 
@@ -66,7 +66,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     [Theory]
     [InlineData("notes.txt", "text/plain", 1000L, HttpStatusCode.UnsupportedMediaType, "content_type_not_allowed", "does not allow content type 'text/plain'")]
     [InlineData("big.mp4", "video/mp4", 200L * 1024 * 1024 * 1024, HttpStatusCode.RequestEntityTooLarge, "too_large", "above the maximum")]
-    public async Task Create_refusals_carry_the_servers_message_in_the_reason_phrase(string name, string type, long size, HttpStatusCode status, string code, string message)
+    public async Task CreateRefusals_CarryTheServersMessageInTheReasonPhrase(string name, string type, long size, HttpStatusCode status, string code, string message)
     {
         var response = await _app.As("alice").PostJsonAsync($"{Base}/multipart", Create(name, type, size));
 
@@ -77,7 +77,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Create_without_a_user_on_an_owner_scoped_profile_is_401()
+    public async Task CreateWithoutAUserOnAnOwnerScopedProfile_Is401()
     {
         var response = await _app.Anonymous().PostJsonAsync($"{Base}/multipart", Create("a.mp4", "video/mp4", Total));
 
@@ -88,7 +88,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     // ---------------------------------------------------------------- sign part
 
     [Fact]
-    public async Task Sign_part_returns_a_url_with_the_parts_exact_signed_length()
+    public async Task SignPart_ReturnsAUrlWithThePartsExactSignedLength()
     {
         var (key, uploadId) = await CreateAsync();
 
@@ -107,7 +107,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_part_of_another_users_upload_is_403_and_signs_nothing()
+    public async Task SignPartOfAnotherUsersUpload_Is403AndSignsNothing()
     {
         var (key, uploadId) = await CreateAsync();
 
@@ -120,7 +120,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     [Theory]
     [InlineData("videos/users/mallory/x.mp4")]
     [InlineData("")]
-    public async Task Sign_part_with_a_key_that_is_not_the_tokens_is_400_invalid_token(string otherKey)
+    public async Task SignPartWithAKeyThatIsNotTheTokens_Is400InvalidToken(string otherKey)
     {
         var (_, uploadId) = await CreateAsync();
 
@@ -131,7 +131,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Sign_part_with_a_raw_store_upload_id_or_a_tampered_token_is_400_invalid_token()
+    public async Task SignPartWithARawStoreUploadIdOrATamperedToken_Is400InvalidToken()
     {
         var (key, uploadId) = await CreateAsync();
 
@@ -152,7 +152,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     [InlineData("-1")]
     [InlineData("1e1")]
     [InlineData("2147483648")]
-    public async Task Sign_part_outside_the_uploads_parts_is_400_invalid_part_number(string partNumber)
+    public async Task SignPartOutsideTheUploadsParts_Is400InvalidPartNumber(string partNumber)
     {
         var (key, uploadId) = await CreateAsync();
 
@@ -165,7 +165,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     // ---------------------------------------------------------------- list, complete, abort
 
     [Fact]
-    public async Task List_parts_answers_in_s3s_pascal_case_for_the_owner_only()
+    public async Task ListParts_AnswersInS3sPascalCaseForTheOwnerOnly()
     {
         var (key, uploadId) = await CreateAsync();
         SetupStoredParts();
@@ -182,7 +182,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_checks_the_parts_and_size_and_returns_location_and_key()
+    public async Task Complete_ChecksThePartsAndSizeAndReturnsLocationAndKey()
     {
         var (key, uploadId) = await CreateAsync();
         SetupStoredParts();
@@ -198,7 +198,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_with_a_missing_or_resized_part_is_refused_and_not_completed()
+    public async Task CompleteWithAMissingOrResizedPart_IsRefusedAndNotCompleted()
     {
         var (key, uploadId) = await CreateAsync();
         _app.S3.SetupListParts(UploadId, [S3Replies.Part(1, PartSizes[0], "\"e1\""), S3Replies.Part(2, PartSizes[1] - 1, "\"e2\""), S3Replies.Part(3, PartSizes[2], "\"e3\"")]);
@@ -211,7 +211,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Complete_or_abort_of_another_users_upload_is_403_and_touches_nothing()
+    public async Task CompleteOrAbortOfAnotherUsersUpload_Is403AndTouchesNothing()
     {
         var (key, uploadId) = await CreateAsync();
 
@@ -226,7 +226,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Abort_by_the_owner_aborts_the_upload()
+    public async Task AbortByTheOwner_AbortsTheUpload()
     {
         var (key, uploadId) = await CreateAsync();
         _app.S3.SetupAbort();
@@ -240,7 +240,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     // ---------------------------------------------------------------- params (single uploads)
 
     [Fact]
-    public async Task Params_issues_a_post_policy_of_the_single_upload_profile()
+    public async Task Params_IssuesAPostPolicyOfTheSingleUploadProfile()
     {
         var response = await _app.Anonymous().GetAsync($"{Base}/params?filename=a.pdf&type=application%2Fpdf&metadata%5Bsize%5D=4096&metadata%5Bname%5D=a.pdf");
 
@@ -257,7 +257,7 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     [InlineData("&metadata%5Bsize%5D=")]
     [InlineData("&metadata%5Bsize%5D=abc")]
     [InlineData("&metadata%5Bsize%5D=1&metadata%5Bsize%5D=2")]
-    public async Task Params_without_a_single_valid_size_is_400_invalid_size(string size)
+    public async Task ParamsWithoutASingleValidSize_Is400InvalidSize(string size)
     {
         var response = await _app.Anonymous().GetAsync($"{Base}/params?filename=a.pdf&type=application%2Fpdf{size}");
 
@@ -275,11 +275,11 @@ public sealed class UppyCompanionEndpointTests : IDisposable
     [InlineData(300L * 1024 * 1024, 8L * 1024 * 1024, 8L * 1024 * 1024)]
     [InlineData(300L * 1024 * 1024, 1024L, 5L * 1024 * 1024)]
     [InlineData(100_000L * 1024 * 1024, 6L * 1024 * 1024, 10_485_760L)]
-    public void UppyChunkSize_is_uppys_chunking(long size, long? chunkSize, long expected) =>
+    public void UppyChunkSize_IsUppysChunking(long size, long? chunkSize, long expected) =>
         UppyCompanionEndpoints.UppyChunkSize(size, chunkSize).Should().Be(expected);
 
     [Fact]
-    public void ToReasonPhrase_keeps_visible_ascii_only()
+    public void ToReasonPhrase_KeepsVisibleAsciiOnly()
     {
         var phrase = UppyCompanionEndpoints.ToReasonPhrase("Bad\r\nSet-Cookie: x=1 – size … ‘a’ é\0" + new string('x', 300));
 

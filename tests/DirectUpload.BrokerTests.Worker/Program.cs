@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amazon.Runtime;
 using Amazon.S3;
 using DirectUpload;
 using DirectUpload.BrokerTests.Worker;
@@ -22,16 +21,11 @@ builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat =
 builder.Logging.SetMinimumLevel(LogLevel.Information);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Int("WORKER_SHUTDOWN_S", 10)));
 
-var s3 = new AmazonS3Client(
-    new BasicAWSCredentials(Env("DIRECTUPLOAD_S3_ACCESS_KEY"), Env("DIRECTUPLOAD_S3_SECRET_KEY")),
-    new AmazonS3Config
-    {
-        ServiceURL = Env("DIRECTUPLOAD_S3_ENDPOINT"),
-        ForcePathStyle = true,
-        AuthenticationRegion = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") ?? "us-east-1",
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
+var s3 = RgwS3.Client(
+    Env("DIRECTUPLOAD_S3_ACCESS_KEY"),
+    Env("DIRECTUPLOAD_S3_SECRET_KEY"),
+    Env("DIRECTUPLOAD_S3_ENDPOINT"),
+    Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") ?? RgwS3.DefaultRegion);
 builder.Services.AddSingleton<IAmazonS3>(s3);
 builder.Services.AddDirectUploads(o =>
 {

@@ -19,7 +19,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
 
 
     [Fact]
-    public async Task RabbitMQ_restarted_nothing_is_lost_and_the_worker_reconnects()
+    public async Task RabbitMQRestarted_NothingIsLostAndTheWorkerReconnects()
     {
         var node = _fixture.Rabbit;
         var lane = await _fixture.CreateLaneAsync("restart", ackLevel: "broker");

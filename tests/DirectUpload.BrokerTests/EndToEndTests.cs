@@ -10,7 +10,7 @@ public sealed class EndToEndTests(BrokerFixtureHolder holder) : IClassFixture<Br
     private readonly BrokerFixture _fixture = holder.Fixture;
 
     [Fact]
-    public async Task Upload_reaches_the_worker_through_RGW_and_RabbitMQ_and_is_acked()
+    public async Task Upload_ReachesTheWorkerThroughRGWAndRabbitMQAndIsAcked()
     {
         var lane = await _fixture.CreateLaneAsync("e2e");
         await using var worker = await WorkerProcess.StartAsync(lane, "w1");
@@ -28,7 +28,7 @@ public sealed class EndToEndTests(BrokerFixtureHolder holder) : IClassFixture<Br
     }
 
     [Fact]
-    public async Task Two_workers_share_the_load_and_each_object_is_processed_exactly_once()
+    public async Task TwoWorkers_ShareTheLoadAndEachObjectIsProcessedExactlyOnce()
     {
         var lane = await _fixture.CreateLaneAsync("share");
         var slowish = new Dictionary<string, string> { ["WORKER_WORK_MS"] = "150", ["WORKER_PREFETCH"] = "2", ["WORKER_CONCURRENCY"] = "1" };

@@ -10,7 +10,7 @@ public sealed class PoisonMessageTests(BrokerFixtureHolder holder) : IClassFixtu
     private readonly BrokerFixture _fixture = holder.Fixture;
 
     [Fact]
-    public async Task Poison_message_lands_in_the_dead_letter_queue_and_the_worker_goes_on()
+    public async Task PoisonMessage_LandsInTheDeadLetterQueueAndTheWorkerGoesOn()
     {
         var lane = await _fixture.CreateLaneAsync("poison");
         await using var worker = await WorkerProcess.StartAsync(lane, "w");

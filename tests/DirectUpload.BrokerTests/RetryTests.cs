@@ -10,7 +10,7 @@ public sealed class RetryTests(BrokerFixtureHolder holder) : IClassFixture<Broke
     private readonly BrokerFixture _fixture = holder.Fixture;
 
     [Fact]
-    public async Task Handler_that_fails_twice_then_succeeds_is_retried_through_the_retry_queue()
+    public async Task HandlerThatFailsTwiceThenSucceeds_IsRetriedThroughTheRetryQueue()
     {
         var lane = await _fixture.CreateLaneAsync("flaky");
         await using var worker = await WorkerProcess.StartAsync(lane, "w", new Dictionary<string, string> { ["WORKER_MAX_ATTEMPTS"] = "3", ["WORKER_RETRY_MS"] = "200" });
@@ -25,7 +25,7 @@ public sealed class RetryTests(BrokerFixtureHolder holder) : IClassFixture<Broke
     }
 
     [Fact]
-    public async Task Handler_that_always_fails_is_dead_lettered_after_max_attempts()
+    public async Task HandlerThatAlwaysFails_IsDeadLetteredAfterMaxAttempts()
     {
         var lane = await _fixture.CreateLaneAsync("fail");
         await using var worker = await WorkerProcess.StartAsync(lane, "w", new Dictionary<string, string> { ["WORKER_MAX_ATTEMPTS"] = "3", ["WORKER_RETRY_MS"] = "200" });

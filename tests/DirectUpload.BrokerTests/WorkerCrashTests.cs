@@ -10,7 +10,7 @@ public sealed class WorkerCrashTests(BrokerFixtureHolder holder) : IClassFixture
     private readonly BrokerFixture _fixture = holder.Fixture;
 
     [Fact]
-    public async Task Worker_killed_mid_message_the_message_is_redelivered_and_processed()
+    public async Task WorkerKilledMidMessage_TheMessageIsRedeliveredAndProcessed()
     {
         var lane = await _fixture.CreateLaneAsync("kill");
         var victim = await WorkerProcess.StartAsync(lane, "victim", new Dictionary<string, string> { ["WORKER_SLOW_MS"] = "60000" });
@@ -26,7 +26,7 @@ public sealed class WorkerCrashTests(BrokerFixtureHolder holder) : IClassFixture
     }
 
     [Fact]
-    public async Task Graceful_shutdown_finishes_the_message_in_flight()
+    public async Task GracefulShutdown_FinishesTheMessageInFlight()
     {
         var lane = await _fixture.CreateLaneAsync("drain");
         var worker = await WorkerProcess.StartAsync(lane, "w", new Dictionary<string, string> { ["WORKER_SLOW_MS"] = "1500", ["WORKER_SHUTDOWN_S"] = "20" });

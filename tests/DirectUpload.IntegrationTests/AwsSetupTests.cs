@@ -21,7 +21,7 @@ public sealed class AwsSetupTests
     public AwsSetupTests(S3Fixture s3) => _s3 = s3;
 
     [Fact]
-    public async Task AddAWSService_from_configuration_feeds_the_grants()
+    public async Task AddAWSServiceFromConfiguration_FeedsTheGrants()
     {
         var prefix = _s3.NewPrefix("aws-setup");
         var services = new ServiceCollection();
@@ -57,7 +57,7 @@ public sealed class AwsSetupTests
     }
 
     [Fact]
-    public async Task AddKeyedAWSService_is_used_through_S3ClientServiceKey()
+    public async Task AddKeyedAWSService_IsUsedThroughS3ClientServiceKey()
     {
         var prefix = _s3.NewPrefix("aws-keyed");
         var services = new ServiceCollection();

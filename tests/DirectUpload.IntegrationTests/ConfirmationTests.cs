@@ -45,7 +45,7 @@ public sealed class ConfirmationTests : IDisposable
     [Theory]
     [InlineData("put")]
     [InlineData("post")]
-    public async Task Upload_that_follows_its_grant_confirms_idempotently_and_calls_the_hook(string profile)
+    public async Task UploadThatFollowsItsGrant_ConfirmsIdempotentlyAndCallsTheHook(string profile)
     {
         var body = TestData.Bytes(2000);
         var grant = await _issuer.IssueAsync(Request(profile, body.Length, TestData.Md5(body)));
@@ -64,7 +64,7 @@ public sealed class ConfirmationTests : IDisposable
     }
 
     [Fact]
-    public async Task Nothing_uploaded_is_object_not_found()
+    public async Task NothingUploaded_IsObjectNotFound()
     {
         var grant = await _issuer.IssueAsync(Request("put", 100, md5: null));
         var act = () => _confirmation.ConfirmAsync(new UploadTokenRequest { Profile = "put", Token = grant.Token });
@@ -73,7 +73,7 @@ public sealed class ConfirmationTests : IDisposable
     }
 
     [Fact]
-    public async Task Post_upload_smaller_than_declared_is_refused_and_deleted()
+    public async Task PostUploadSmallerThanDeclared_IsRefusedAndDeleted()
     {
         // a POST policy binds only [min, max]: S3 accepts 500 bytes for a grant that declared 1000
         var body = TestData.Bytes(500);
@@ -90,7 +90,7 @@ public sealed class ConfirmationTests : IDisposable
     }
 
     [Fact]
-    public async Task Post_upload_whose_bytes_differ_from_the_granted_md5_is_refused_and_deleted()
+    public async Task PostUploadWhoseBytesDifferFromTheGrantedMd5_IsRefusedAndDeleted()
     {
         var granted = TestData.Bytes(1500);
         var sent = TestData.Bytes(1500);
@@ -116,7 +116,7 @@ public sealed class ConfirmationTests : IDisposable
     }
 
     [Fact]
-    public async Task Token_of_another_owner_or_profile_is_refused_before_any_store_call()
+    public async Task TokenOfAnotherOwnerOrProfile_IsRefusedBeforeAnyStoreCall()
     {
         var body = TestData.Bytes(100);
         var grant = await _issuer.IssueAsync(new UploadRequest { Profile = "put", FileName = "data.bin", ContentType = "application/octet-stream", Size = body.Length, OwnerId = "alice" });

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using DirectUpload.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace DirectUpload.IntegrationTests;
 
@@ -38,9 +36,7 @@ public sealed class EventHost : IAsyncDisposable
     public static async Task<EventHost> StartAsync(S3Fixture s3, Action<IDirectUploadBuilder> profiles, int port = 0, EventRecorder? recorder = null)
     {
         recorder ??= new EventRecorder();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        var builder = LoopbackApp.CreateBuilder(port);
         builder.Services.AddSingleton<Amazon.S3.IAmazonS3>(s3.S3);
         builder.Services.AddSingleton<IUploadCompletedHandler>(recorder);
         builder.Services.AddSingleton<IUploadProcessor>(recorder);
@@ -55,15 +51,10 @@ public sealed class EventHost : IAsyncDisposable
         var app = builder.Build();
         app.MapDirectUploadEvents("/uploads/events", o => o.Secret = Secret);
         await app.StartAsync();
-        var address = app.Urls.Single();
-        return new EventHost(app, new Uri(address).Port, recorder);
+        return new EventHost(app, app.BaseAddress().Port, recorder);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.StopAndDisposeAsync();
 }
 
 /// <summary>Records hook and processor calls; can be told to fail a number of times first.</summary>

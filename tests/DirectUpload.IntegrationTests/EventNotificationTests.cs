@@ -30,7 +30,7 @@ public sealed class EventNotificationTests
     }
 
     [Fact]
-    public async Task Rgw_pushes_of_put_post_and_multipart_uploads_are_confirmed_and_processed_without_a_client_confirm()
+    public async Task RgwPushesOfPutPostAndMultipartUploads_AreConfirmedAndProcessedWithoutAClientConfirm()
     {
         var prefix = await PrefixAsync("all");
         await using var host = await EventHost.StartAsync(_s3, b => Profiles(b, prefix), _port);
@@ -57,7 +57,7 @@ public sealed class EventNotificationTests
     }
 
     [Fact]
-    public async Task Host_down_while_uploads_happen_then_up_again_processes_every_upload_once()
+    public async Task HostDownWhileUploadsHappenThenUpAgain_ProcessesEveryUploadOnce()
     {
         var prefix = await PrefixAsync("down");
         var port = _port;
@@ -86,7 +86,7 @@ public sealed class EventNotificationTests
     }
 
     [Fact]
-    public async Task Hook_failing_twice_then_succeeding_is_retried_by_rgw_until_it_is_done_once()
+    public async Task HookFailingTwiceThenSucceeding_IsRetriedByRgwUntilItIsDoneOnce()
     {
         var prefix = await PrefixAsync("flaky");
         var recorder = new EventRecorder();
@@ -108,7 +108,7 @@ public sealed class EventNotificationTests
     }
 
     [Fact]
-    public async Task Forged_or_unsigned_pushes_and_objects_no_grant_issued_change_nothing()
+    public async Task ForgedOrUnsignedPushesAndObjectsNoGrantIssued_ChangeNothing()
     {
         var prefix = await PrefixAsync("forged");
         await using var host = await EventHost.StartAsync(_s3, b => Profiles(b, prefix), _port);

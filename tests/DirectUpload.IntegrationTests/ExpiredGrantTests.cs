@@ -23,7 +23,7 @@ public sealed class ExpiredGrantTests
     }
 
     [Fact]
-    public async Task Expired_put_grant_is_refused()
+    public async Task ExpiredPutGrant_IsRefused()
     {
         var expired = await ExpiredGrantsAsync();
 
@@ -36,7 +36,7 @@ public sealed class ExpiredGrantTests
     }
 
     [Fact]
-    public async Task Expired_post_grant_is_refused()
+    public async Task ExpiredPostGrant_IsRefused()
     {
         var expired = await ExpiredGrantsAsync();
 

@@ -25,7 +25,7 @@ public sealed class FollowTheGrantTests
     }
 
     [Fact]
-    public async Task Put_grant_followed_blindly_stores_key_type_size_metadata_and_headers()
+    public async Task PutGrantFollowedBlindly_StoresKeyTypeSizeMetadataAndHeaders()
     {
         var body = TestData.Bytes(1500);
         var grant = await _issuer.IssueAsync(Request("put", body));
@@ -47,7 +47,7 @@ public sealed class FollowTheGrantTests
     }
 
     [Fact]
-    public async Task Post_grant_followed_blindly_stores_key_type_size_metadata_and_headers()
+    public async Task PostGrantFollowedBlindly_StoresKeyTypeSizeMetadataAndHeaders()
     {
         var body = TestData.Bytes(1500);
         var grant = await _issuer.IssueAsync(Request("post", body));
@@ -73,7 +73,7 @@ public sealed class FollowTheGrantTests
     }
 
     [Fact]
-    public async Task Put_and_post_grants_without_optional_parts_work_too()
+    public async Task PutAndPostGrantsWithoutOptionalParts_WorkToo()
     {
         // the smallest grant: no MD5, no metadata, no cache headers; a 1-byte body at the profile minimum
         var issuer = _s3.CreateIssuer(b => b
@@ -91,7 +91,7 @@ public sealed class FollowTheGrantTests
     [Theory]
     [InlineData("put")]
     [InlineData("post")]
-    public async Task Put_grants_are_single_use_and_post_grants_replay_until_they_expire(string profile)
+    public async Task PutGrants_AreSingleUseAndPostGrantsReplayUntilTheyExpire(string profile)
     {
         // PUT grants sign If-None-Match: * (PreventOverwrite, on by default), so the store refuses a replay: 412. A POST
         // policy cannot carry a condition on the key's existence (neither AWS nor RGW has one), so a POST grant is accepted

@@ -53,7 +53,7 @@ public sealed class KeyEncodingTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Hostile_key_round_trips_byte_exact(string name, string method)
+    public async Task HostileKey_RoundTripsByteExact(string name, string method)
     {
         var prefix = _s3.NewPrefix("keys");
         await RoundTripAsync(method, prefix, RelativeKeys[name]);
@@ -62,7 +62,7 @@ public sealed class KeyEncodingTests
     [Theory]
     [InlineData("PUT")]
     [InlineData("POST")]
-    public async Task Key_of_exactly_1024_utf8_bytes_round_trips(string method)
+    public async Task KeyOfExactly1024Utf8Bytes_RoundTrips(string method)
     {
         var prefix = _s3.NewPrefix("maxkey");
         var relative = MaxLengthKey(prefix);
@@ -72,7 +72,7 @@ public sealed class KeyEncodingTests
     }
 
     [Fact]
-    public async Task Key_of_1025_utf8_bytes_is_rejected_before_signing()
+    public async Task KeyOf1025Utf8Bytes_IsRejectedBeforeSigning()
     {
         var prefix = _s3.NewPrefix("maxkey");
         var issuer = Issuer("PUT", prefix, MaxLengthKey(prefix) + "x");
@@ -84,7 +84,7 @@ public sealed class KeyEncodingTests
     [Theory]
     [InlineData("PUT")]
     [InlineData("POST")]
-    public async Task Nfc_and_nfd_forms_of_a_name_are_two_different_objects(string method)
+    public async Task NfcAndNfdFormsOfAName_AreTwoDifferentObjects(string method)
     {
         var prefix = _s3.NewPrefix("nfc-nfd");
         var nfc = await RoundTripAsync(method, prefix, Nfc + ".txt");

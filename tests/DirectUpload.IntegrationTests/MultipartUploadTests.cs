@@ -58,7 +58,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Upload_of_64_MiB_in_8_parallel_parts_completes_with_the_declared_size_and_bytes()
+    public async Task UploadOf64MiBIn8ParallelParts_CompletesWithTheDeclaredSizeAndBytes()
     {
         var body = RandomNumberGenerator.GetBytes((int)(8 * PartSize));
         var start = await _multipart.StartAsync(Request("alice", body.Length));
@@ -92,7 +92,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Interrupted_upload_resumes_by_listing_parts_and_sending_only_the_missing_ones()
+    public async Task InterruptedUpload_ResumesByListingPartsAndSendingOnlyTheMissingOnes()
     {
         var body = RandomNumberGenerator.GetBytes((int)(3 * PartSize) + 12345); // 4 parts, the last one short
         var start = await _multipart.StartAsync(Request("alice", body.Length));
@@ -147,7 +147,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Abort_leaves_no_upload_behind()
+    public async Task Abort_LeavesNoUploadBehind()
     {
         var body = RandomNumberGenerator.GetBytes((int)(2 * PartSize));
         var start = await _multipart.StartAsync(Request("alice", body.Length));
@@ -166,7 +166,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Part_larger_or_smaller_than_signed_is_refused_by_S3()
+    public async Task PartLargerOrSmallerThanSigned_IsRefusedByS3()
     {
         var body = RandomNumberGenerator.GetBytes((int)(2 * PartSize));
         var start = await _multipart.StartAsync(Request("alice", body.Length));
@@ -187,7 +187,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Second_owner_cannot_sign_list_complete_or_abort_the_first_owners_upload()
+    public async Task SecondOwner_CannotSignListCompleteOrAbortTheFirstOwnersUpload()
     {
         var start = await _multipart.StartAsync(Request("alice", 2 * PartSize));
 
@@ -206,7 +206,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Tampered_token_out_of_range_part_and_missing_parts_are_refused()
+    public async Task TamperedTokenOutOfRangePartAndMissingParts_AreRefused()
     {
         var body = RandomNumberGenerator.GetBytes((int)(2 * PartSize));
         var start = await _multipart.StartAsync(Request("alice", body.Length));
@@ -244,7 +244,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Auto_profile_issues_a_put_below_the_threshold_and_multipart_from_it()
+    public async Task AutoProfile_IssuesAPutBelowTheThresholdAndMultipartFromIt()
     {
         var issuer = _scope.ServiceProvider.GetRequiredService<IUploadPolicyIssuer>();
         var small = await issuer.IssueAsync(new UploadRequest { Profile = "auto", FileName = "a.bin", ContentType = "application/octet-stream", Size = 1000 });
@@ -259,7 +259,7 @@ public sealed class MultipartUploadTests : IDisposable
     }
 
     [Fact]
-    public async Task Single_request_profile_cannot_start_multipart()
+    public async Task SingleRequestProfile_CannotStartMultipart()
     {
         using var services = _s3.CreateServices(b => b.AddS3PresignedPut("put", p => p.AllowedContentTypes.Add("*/*")));
         using var scope = services.CreateScope();

@@ -42,7 +42,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Tampered_signature_is_refused()
+    public async Task TamperedSignature_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var fields = TestData.EditableFields(grant).With("x-amz-signature", TestData.Tamper(grant.Fields["x-amz-signature"]));
@@ -53,7 +53,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Policy_reencoded_with_a_bigger_maximum_is_refused()
+    public async Task PolicyReencodedWithABiggerMaximum_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var policy = EditPolicy(grant, conditions =>
@@ -70,7 +70,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Policy_reencoded_for_another_key_is_refused()
+    public async Task PolicyReencodedForAnotherKey_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var otherKey = _prefix + "evil.png";
@@ -90,7 +90,7 @@ public sealed class PostGrantRefusalTests
     [InlineData("sibling")]       // another key under the profile's prefix
     [InlineData("outside")]       // a key outside the prefix
     [InlineData("filename")]      // S3's ${filename} substitution
-    public async Task Other_key_field_is_refused(string kind)
+    public async Task OtherKeyField_IsRefused(string kind)
     {
         var (grant, body) = await IssueAsync(100);
         var otherKey = kind switch
@@ -108,7 +108,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Second_key_field_is_refused()
+    public async Task SecondKeyField_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var otherKey = _prefix + "evil.png";
@@ -122,7 +122,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Other_bucket_is_refused()
+    public async Task OtherBucket_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var url = grant.Url[..grant.Url.LastIndexOf('/')] + "/" + _s3.OtherBucket;
@@ -133,7 +133,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_over_the_profile_maximum_is_refused()
+    public async Task BodyOverTheProfileMaximum_IsRefused()
     {
         var (grant, body) = await IssueAsync(MaxSize);
 
@@ -143,7 +143,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_under_the_profile_minimum_is_refused()
+    public async Task BodyUnderTheProfileMinimum_IsRefused()
     {
         var (grant, body) = await IssueAsync(MinSize);
 
@@ -153,7 +153,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Declared_size_outside_the_profile_is_rejected_before_signing()
+    public async Task DeclaredSizeOutsideTheProfile_IsRejectedBeforeSigning()
     {
         foreach (var (size, reason) in new[] { (MaxSize + 1, UploadRejectionReason.TooLarge), (MinSize - 1, UploadRejectionReason.TooSmall) })
         {
@@ -163,7 +163,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_size_other_than_declared_within_profile_limits_is_accepted_by_s3()
+    public async Task BodySizeOtherThanDeclaredWithinProfileLimits_IsAcceptedByS3()
     {
         // By design (DESIGN §3): a POST policy binds content-length-range [profile min, profile max], not the declared
         // size (S3 has no exact-length condition). The declared size is checked again at completion (HEAD), not by S3.
@@ -179,7 +179,7 @@ public sealed class PostGrantRefusalTests
     [InlineData("image/svg+xml")]
     [InlineData("image/png; charset=utf-8")]
     [InlineData(null)]
-    public async Task Other_content_type_field_is_refused(string? contentType)
+    public async Task OtherContentTypeField_IsRefused(string? contentType)
     {
         var (grant, body) = await IssueAsync(100);
         var fields = TestData.EditableFields(grant);
@@ -191,7 +191,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task File_part_content_type_does_not_override_the_granted_type()
+    public async Task FilePartContentType_DoesNotOverrideTheGrantedType()
     {
         var (grant, body) = await IssueAsync(100);
         using var request = GrantFollower.BuildPost(grant.Url, grant.Fields, body);
@@ -209,7 +209,7 @@ public sealed class PostGrantRefusalTests
     [InlineData("success_action_redirect", "https://evil.example/")]
     [InlineData("success_action_status", "201")]
     [InlineData("x-amz-website-redirect-location", "/elsewhere")]
-    public async Task Extra_field_not_in_the_policy_is_refused(string name, string value)
+    public async Task ExtraFieldNotInThePolicy_IsRefused(string name, string value)
     {
         var (grant, body) = await IssueAsync(100);
         var fields = TestData.EditableFields(grant).Adding(name, value);
@@ -226,7 +226,7 @@ public sealed class PostGrantRefusalTests
     [InlineData("x-amz-meta-app", null)]
     [InlineData("Cache-Control", "public, max-age=31536000")]
     [InlineData("Cache-Control", null)]
-    public async Task Changed_or_dropped_bound_field_is_refused(string name, string? value)
+    public async Task ChangedOrDroppedBoundField_IsRefused(string name, string? value)
     {
         var (grant, body) = await IssueAsync(100);
         var fields = TestData.EditableFields(grant);
@@ -238,7 +238,7 @@ public sealed class PostGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_with_another_md5_than_granted_is_refused()
+    public async Task BodyWithAnotherMd5ThanGranted_IsRefused()
     {
         var body = TestData.Bytes(100);
         var other = TestData.Bytes(100);

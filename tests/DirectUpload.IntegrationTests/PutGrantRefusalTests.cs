@@ -35,7 +35,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Tampered_signature_is_refused()
+    public async Task TamperedSignature_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var url = TestData.WithQueryValue(grant.Url, "X-Amz-Signature", TestData.Tamper(TestData.QueryValue(grant.Url, "X-Amz-Signature")));
@@ -45,7 +45,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Raised_expiry_in_the_url_is_refused()
+    public async Task RaisedExpiryInTheUrl_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var url = TestData.WithQueryValue(grant.Url, "X-Amz-Expires", "604800");
@@ -55,7 +55,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Other_key_in_the_path_is_refused()
+    public async Task OtherKeyInThePath_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var otherKey = _prefix + "evil.png";
@@ -68,7 +68,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Other_bucket_in_the_path_is_refused()
+    public async Task OtherBucketInThePath_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         var url = grant.Url.Replace($"/{_s3.Bucket}/", $"/{_s3.OtherBucket}/", StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class PutGrantRefusalTests
     [InlineData(MaxSize + 1, UploadRejectionReason.TooLarge)]
     [InlineData(MinSize - 1, UploadRejectionReason.TooSmall)]
     [InlineData(0, UploadRejectionReason.InvalidSize)]
-    public async Task Declared_size_outside_the_profile_is_rejected_before_signing(int size, UploadRejectionReason reason)
+    public async Task DeclaredSizeOutsideTheProfile_IsRejectedBeforeSigning(int size, UploadRejectionReason reason)
     {
         var act = async () => await _issuer.IssueAsync(new UploadRequest { Profile = "put", FileName = "a.png", ContentType = "image/png", Size = size });
 
@@ -91,7 +91,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_larger_than_the_signed_content_length_is_refused()
+    public async Task BodyLargerThanTheSignedContentLength_IsRefused()
     {
         // declared = the profile maximum, so the extra byte is also over the profile's limit
         var (grant, body) = await IssueAsync(MaxSize);
@@ -102,7 +102,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_smaller_than_the_signed_content_length_is_refused()
+    public async Task BodySmallerThanTheSignedContentLength_IsRefused()
     {
         var (grant, body) = await IssueAsync(MinSize);
 
@@ -114,7 +114,7 @@ public sealed class PutGrantRefusalTests
     [Theory]
     [InlineData(101)]
     [InlineData(99)]
-    public async Task Body_size_other_than_declared_is_refused_even_within_profile_limits(int sentSize)
+    public async Task BodySizeOtherThanDeclared_IsRefusedEvenWithinProfileLimits(int sentSize)
     {
         var (grant, body) = await IssueAsync(100);
 
@@ -124,7 +124,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Chunked_body_without_content_length_is_refused()
+    public async Task ChunkedBodyWithoutContentLength_IsRefused()
     {
         var (grant, body) = await IssueAsync(100);
         using var request = GrantFollower.BuildPut(HttpMethod.Put, grant.Url, grant.Headers, body);
@@ -141,7 +141,7 @@ public sealed class PutGrantRefusalTests
     [InlineData("image/png; charset=utf-8")]
     [InlineData("IMAGE/PNG")]
     [InlineData(null)]
-    public async Task Other_content_type_is_refused(string? contentType)
+    public async Task OtherContentType_IsRefused(string? contentType)
     {
         var (grant, body) = await IssueAsync(100);
         var headers = Change(grant.Headers, "Content-Type", contentType);
@@ -156,7 +156,7 @@ public sealed class PutGrantRefusalTests
     [InlineData("x-amz-meta-album", null)]
     [InlineData("x-amz-meta-app", "other-app")]
     [InlineData("x-amz-meta-app", null)]
-    public async Task Changed_or_dropped_granted_metadata_is_refused(string header, string? value)
+    public async Task ChangedOrDroppedGrantedMetadata_IsRefused(string header, string? value)
     {
         var (grant, body) = await IssueAsync(100);
         var headers = Change(grant.Headers, header, value);
@@ -167,7 +167,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Extra_unsigned_metadata_header_is_refused_by_aws_but_accepted_by_rgw()
+    public async Task ExtraUnsignedMetadataHeader_IsRefusedByAwsButAcceptedByRgw()
     {
         var (grant, body) = await IssueAsync(100);
 
@@ -195,7 +195,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Body_with_another_md5_than_granted_is_refused()
+    public async Task BodyWithAnotherMd5ThanGranted_IsRefused()
     {
         var body = TestData.Bytes(100);
         var other = TestData.Bytes(100);
@@ -216,7 +216,7 @@ public sealed class PutGrantRefusalTests
     }
 
     [Fact]
-    public async Task Put_grant_cannot_be_used_with_another_method()
+    public async Task PutGrant_CannotBeUsedWithAnotherMethod()
     {
         var (grant, body) = await IssueAsync(100);
         await ThenTheHonestUploadSucceedsAsync(grant, body);

@@ -25,7 +25,7 @@ public sealed class S3CompatibleConfigTests
     [Theory]
     [InlineData("")]
     [InlineData("/")]
-    public async Task Readme_configuration_issues_grants_that_work(string serviceUrlSuffix)
+    public async Task ReadmeConfiguration_IssuesGrantsThatWork(string serviceUrlSuffix)
     {
         var prefix = _s3.NewPrefix("readme");
         var endpoint = _s3.Endpoint.TrimEnd('/');
@@ -71,7 +71,7 @@ public sealed class S3CompatibleConfigTests
     }
 
     [Fact]
-    public async Task Keyed_s3_client_is_used_when_configured()
+    public async Task KeyedS3Client_IsUsedWhenConfigured()
     {
         var prefix = _s3.NewPrefix("keyed");
         var services = new ServiceCollection();

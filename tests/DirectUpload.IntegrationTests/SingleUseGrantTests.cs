@@ -24,7 +24,7 @@ public sealed class SingleUseGrantTests
     }
 
     [Fact]
-    public async Task Replayed_put_grant_is_refused_by_the_store_and_the_confirmed_object_keeps_its_bytes()
+    public async Task ReplayedPutGrant_IsRefusedByTheStoreAndTheConfirmedObjectKeepsItsBytes()
     {
         using var services = _s3.CreateServices(b => b.AddS3PresignedPut("photos", p =>
         {
@@ -53,7 +53,7 @@ public sealed class SingleUseGrantTests
     }
 
     [Fact]
-    public async Task Put_grant_without_prevent_overwrite_can_replace_as_before()
+    public async Task PutGrantWithoutPreventOverwrite_CanReplaceAsBefore()
     {
         using var services = _s3.CreateServices(b => b.AddS3PresignedPut("photos", p =>
         {
@@ -71,7 +71,7 @@ public sealed class SingleUseGrantTests
     }
 
     [Fact]
-    public async Task Multipart_completion_over_an_existing_object_is_refused_and_the_object_is_kept()
+    public async Task MultipartCompletionOverAnExistingObject_IsRefusedAndTheObjectIsKept()
     {
         // a custom key strategy that always picks the same key: the object stored first must survive
         using var services = _s3.CreateServices(b => b.AddProfile("big", p =>

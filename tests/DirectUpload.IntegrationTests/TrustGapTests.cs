@@ -78,7 +78,7 @@ public sealed class TrustGapTests : IDisposable
     [InlineData("documents", "text/plain;,text/html", null)]
     [InlineData("photos", "image/png; x=,text/html", "alice")]
     [InlineData("photos", "image/png, text/html", "alice")]
-    public async Task Comma_media_type_is_refused_and_nothing_is_stored(string profile, string contentType, string? owner)
+    public async Task CommaMediaType_IsRefusedAndNothingIsStored(string profile, string contentType, string? owner)
     {
         var act = () => _issuer.IssueAsync(new UploadRequest { Profile = profile, FileName = "x.txt", ContentType = contentType, Size = 10, OwnerId = owner }).AsTask();
         (await act.Should().ThrowAsync<UploadRejectedException>()).Which.Code.Should().Be("invalid_content_type");
@@ -88,7 +88,7 @@ public sealed class TrustGapTests : IDisposable
     }
 
     [Fact]
-    public async Task Granted_type_is_the_normalized_one_and_a_client_cannot_swap_in_a_comma_list()
+    public async Task GrantedType_IsTheNormalizedOneAndAClientCannotSwapInACommaList()
     {
         var body = TestData.Bytes(100);
         var grant = await _issuer.IssueAsync(new UploadRequest { Profile = "documents", FileName = "a.txt", ContentType = "Text/Plain; Charset=UTF-8", Size = body.Length });
@@ -109,7 +109,7 @@ public sealed class TrustGapTests : IDisposable
     // ── item 2: forged tokens (signed with the app's key) naming keys the profile could not have issued ──────────────
 
     [Fact]
-    public async Task Forged_confirm_tokens_outside_the_prefix_or_owner_folder_touch_nothing()
+    public async Task ForgedConfirmTokensOutsideThePrefixOrOwnerFolder_TouchNothing()
     {
         var victims = new[]
         {
@@ -148,7 +148,7 @@ public sealed class TrustGapTests : IDisposable
     }
 
     [Fact]
-    public async Task Forged_multipart_tokens_naming_another_key_sign_list_complete_and_abort_nothing()
+    public async Task ForgedMultipartTokensNamingAnotherKey_SignListCompleteAndAbortNothing()
     {
         var victim = _prefix + "photos/users/alice/secret.png";
         await PutVictimAsync(victim);
@@ -185,7 +185,7 @@ public sealed class TrustGapTests : IDisposable
     [InlineData("Content-Language", "de")]
     [InlineData("Expires", "Thu, 01 Dec 2044 16:00:00 GMT")]
     [InlineData("x-amz-meta-x", "1")]
-    public async Task Unsigned_header_stored_with_a_put_is_refused_and_deleted(string header, string value)
+    public async Task UnsignedHeaderStoredWithAPut_IsRefusedAndDeleted(string header, string value)
     {
         var body = TestData.Bytes(200);
         var grant = await _issuer.IssueAsync(new UploadRequest { Profile = "photos", FileName = "p.png", ContentType = "image/png", Size = body.Length, OwnerId = "alice" });
@@ -221,7 +221,7 @@ public sealed class TrustGapTests : IDisposable
     }
 
     [Fact]
-    public async Task Object_stored_exactly_as_granted_with_metadata_and_headers_confirms()
+    public async Task ObjectStoredExactlyAsGrantedWithMetadataAndHeaders_Confirms()
     {
         var body = TestData.Bytes(300);
         var grant = await StampedGrantAsync(body, "Album");
@@ -230,7 +230,7 @@ public sealed class TrustGapTests : IDisposable
     }
 
     [Fact]
-    public async Task Granted_metadata_with_another_value_is_refused()
+    public async Task GrantedMetadataWithAnotherValue_IsRefused()
     {
         var body = TestData.Bytes(300);
         var grant = await StampedGrantAsync(body, "album");

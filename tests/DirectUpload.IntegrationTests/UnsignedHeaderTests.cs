@@ -37,7 +37,7 @@ public sealed class UnsignedHeaderTests
     }
 
     [Fact]
-    public async Task Copy_source_of_a_victims_private_object_is_refused()
+    public async Task CopySourceOfAVictimsPrivateObject_IsRefused()
     {
         var victimKey = _prefix + "users/victim/private.png";
         var secret = TestData.Bytes(64);
@@ -62,7 +62,7 @@ public sealed class UnsignedHeaderTests
     [InlineData("x-amz-grant-full-control", AllUsers)]
     [InlineData("x-amz-grant-read-acp", AllUsers)]
     [InlineData("x-amz-grant-write-acp", AllUsers)]
-    public async Task Acl_headers_are_refused_and_the_object_stays_private(string header, string value)
+    public async Task AclHeaders_AreRefusedAndTheObjectStaysPrivate(string header, string value)
     {
         var (grant, body) = await IssueAsync();
         var reply = await SendAsync(grant, body, (header, value));
@@ -77,7 +77,7 @@ public sealed class UnsignedHeaderTests
     }
 
     [Fact]
-    public async Task Tagging_header_is_refused()
+    public async Task TaggingHeader_IsRefused()
     {
         var (grant, body) = await IssueAsync();
         (await SendAsync(grant, body, ("x-amz-tagging", "public=yes"))).ShouldBeRefused([403], "SignatureDoesNotMatch");
@@ -89,7 +89,7 @@ public sealed class UnsignedHeaderTests
     }
 
     [Fact]
-    public async Task Website_redirect_header_is_refused()
+    public async Task WebsiteRedirectHeader_IsRefused()
     {
         var (grant, body) = await IssueAsync();
         (await SendAsync(grant, body, ("x-amz-website-redirect-location", "https://evil.example/"))).ShouldBeRefused([403], "SignatureDoesNotMatch");
@@ -103,7 +103,7 @@ public sealed class UnsignedHeaderTests
     [Theory]
     [InlineData("x-amz-storage-class", "GLACIER")]
     [InlineData("x-amz-server-side-encryption", "AES256")]
-    public async Task Storage_headers_do_not_take_effect(string header, string value)
+    public async Task StorageHeaders_DoNotTakeEffect(string header, string value)
     {
         // not signed by default; RGW 16.2 refuses these (400) on our setup rather than applying them
         var (grant, body) = await IssueAsync();
@@ -122,7 +122,7 @@ public sealed class UnsignedHeaderTests
     }
 
     [Fact]
-    public async Task Copy_source_on_a_part_url_is_refused()
+    public async Task CopySourceOnAPartUrl_IsRefused()
     {
         var services = _s3.CreateServices(
             b => b.AddProfile("big", p =>

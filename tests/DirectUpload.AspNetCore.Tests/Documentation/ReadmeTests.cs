@@ -7,10 +7,10 @@ namespace DirectUpload.AspNetCore.Tests.Documentation;
 /// <summary>Pins the endpoints' log events and error codes to the repository README.</summary>
 public sealed class ReadmeTests
 {
-    private static readonly string Readme = File.ReadAllText(FindReadme());
+    private static readonly string Readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
 
     [Fact]
-    public void Readme_documents_every_endpoint_log_event()
+    public void Readme_DocumentsEveryEndpointLogEvent()
     {
         Readme.Should().Contain($"`{EndpointLog.Category}`");
         var messages = typeof(EndpointLog).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
@@ -32,18 +32,5 @@ public sealed class ReadmeTests
     [InlineData("invalid_request_content_type")]
     [InlineData("request_too_large")]
     [InlineData("storage_error")]
-    public void Readme_lists_the_endpoint_codes(string code) => Readme.Should().Contain($"`{code}`");
-
-    private static string FindReadme()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return Path.Combine(dir.FullName, "README.md");
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DirectUpload.sln) was not found above " + AppContext.BaseDirectory);
-    }
+    public void Readme_ListsTheEndpointCodes(string code) => Readme.Should().Contain($"`{code}`");
 }

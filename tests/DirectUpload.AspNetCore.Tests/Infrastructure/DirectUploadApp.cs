@@ -1,4 +1,3 @@
-using DirectUpload.Tests.TestUtilities;
 using Amazon.S3;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

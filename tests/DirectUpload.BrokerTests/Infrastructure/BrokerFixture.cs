@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Amazon.Runtime;
 using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
@@ -92,14 +91,7 @@ public sealed class BrokerFixture
             SecretKey = rgw["RGW_SECRET_KEY"];
         }
 
-        S3 = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
-        {
-            ServiceURL = Endpoint,
-            ForcePathStyle = true,
-            AuthenticationRegion = Region,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        S3 = RgwS3.Client(AccessKey, SecretKey, Endpoint, Region);
         Rabbit = _private ? await RabbitNode.StartPrivateAsync() : await RabbitNode.FromEnvironmentOrStartAsync();
     }
 

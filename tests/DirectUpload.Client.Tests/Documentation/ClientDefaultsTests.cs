@@ -9,10 +9,10 @@ namespace DirectUpload.Client.Tests.Documentation;
 /// </summary>
 public sealed partial class ClientDefaultsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryPaths.Root;
 
     [Fact]
-    public void Dotnet_defaults_are_the_tables()
+    public void DotnetDefaults_AreTheTables()
     {
         var upload = new UploadOptions();
         var client = new DirectUploadClientOptions();
@@ -28,7 +28,7 @@ public sealed partial class ClientDefaultsTests
     }
 
     [Fact]
-    public void Browser_defaults_are_the_tables()
+    public void BrowserDefaults_AreTheTables()
     {
         var defaults = JsObject("DEFAULTS");
         defaults.Keys.Should().BeEquivalentTo(DefaultsTable().Select(d => d.Browser), "every exported default is in the table and back");
@@ -39,7 +39,7 @@ public sealed partial class ClientDefaultsTests
     }
 
     [Fact]
-    public void Error_codes_of_both_clients_are_the_tables()
+    public void ErrorCodesOfBothClients_AreTheTables()
     {
         var table = CodesTable();
         var dotnet = typeof(DirectUploadErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -51,7 +51,7 @@ public sealed partial class ClientDefaultsTests
     }
 
     [Fact]
-    public void Browser_module_uses_only_codes_of_the_table()
+    public void BrowserModule_UsesOnlyCodesOfTheTable()
     {
         var source = File.ReadAllText(ModulePath);
         var literals = CodeLiteral().Matches(source).Select(m => m.Groups[1].Value).ToHashSet();
@@ -115,19 +115,6 @@ public sealed partial class ClientDefaultsTests
             .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
         rows.Should().NotBeEmpty();
         return rows;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (DirectUpload.sln) was not found above the test's directory.");
     }
 
     [GeneratedRegex(@"(?<key>[A-Za-z]+):\s*(?<value>'[^']*'|[0-9_ *A-Za-z]+)\s*,")]

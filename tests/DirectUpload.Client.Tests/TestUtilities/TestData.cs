@@ -73,28 +73,3 @@ public sealed class NonSeekableStream(byte[] data) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
-
-/// <summary>An <see cref="IProgress{T}"/> that records reports synchronously, in order.</summary>
-public sealed class RecordingProgress : IProgress<UploadProgress>
-{
-    private readonly List<UploadProgress> _reports = [];
-
-    public IReadOnlyList<UploadProgress> Reports
-    {
-        get
-        {
-            lock (_reports)
-            {
-                return _reports.ToList();
-            }
-        }
-    }
-
-    public void Report(UploadProgress value)
-    {
-        lock (_reports)
-        {
-            _reports.Add(value);
-        }
-    }
-}

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Amazon.Runtime;
 using Amazon.S3;
 
 namespace DirectUpload.FaultTests.Infrastructure;
@@ -21,7 +19,7 @@ public sealed class PrivateRgw : IAsyncLifetime
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(4);
 
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot { get; } = RepositoryPaths.Root;
 
     public string DataDir { get; private set; } = string.Empty;
 
@@ -70,18 +68,8 @@ public sealed class PrivateRgw : IAsyncLifetime
     }
 
     /// <summary>An SDK client for the store, as the host registers it.</summary>
-    public AmazonS3Client CreateS3Client() => new(
-        new BasicAWSCredentials(AccessKey, SecretKey),
-        new AmazonS3Config
-        {
-            ServiceURL = Endpoint,
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            Timeout = TimeSpan.FromSeconds(20),
-            MaxErrorRetry = 1,
-        });
+    public AmazonS3Client CreateS3Client() =>
+        RgwS3.Client(AccessKey, SecretKey, Endpoint, timeout: TimeSpan.FromSeconds(20), maxErrorRetry: 1);
 
     /// <summary>Runs <c>eng/rgw/radosgw-ctl.sh</c>: kill, stop, start, restart, pause or resume this cluster's radosgw.</summary>
     public async Task RadosgwAsync(string action)
@@ -108,78 +96,23 @@ public sealed class PrivateRgw : IAsyncLifetime
 
     private object? _stopOnce = new();
 
-    private async Task<(int Code, string Stdout, string Stderr)> RunAsync(string script, string[] args, Dictionary<string, string> environment)
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string script, string[] args, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("bash")
+        // never the test run's own RGW: its variables are not passed on
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
+            ["RGW_DATA_DIR"] = null, ["RGW_PORT"] = null, ["RGW_MON_PORT"] = null, ["RGW_KEEP_DATA"] = null, ["RGW_OSD_STORE"] = null,
         };
-        start.ArgumentList.Add(Path.Combine(RepoRoot, "eng", "rgw", script));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in new[] { "RGW_DATA_DIR", "RGW_PORT", "RGW_MON_PORT", "RGW_KEEP_DATA", "RGW_OSD_STORE" })
-        {
-            start.Environment.Remove(name);
-        }
-
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not run bash {script}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(ScriptTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await EngScripts.RunAsync(Path.Combine("eng", "rgw", script), variables, ScriptTimeout, args);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 
-    private static Dictionary<string, string> ParseExports(string output)
-    {
-        var exports = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in output.Split('\n'))
-        {
-            var text = line.Trim();
-            var eq = text.IndexOf('=', StringComparison.Ordinal);
-            if (!text.StartsWith("export ", StringComparison.Ordinal) || eq < 0)
-            {
-                continue;
-            }
+    private static Dictionary<string, string> ParseExports(string output) => EngScripts.ParseExports(output);
 
-            exports[text[7..eq]] = text[(eq + 1)..].Trim('\'');
-        }
-
-        return exports;
-    }
-
-    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(40));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot find the repository root above {AppContext.BaseDirectory}.");
-    }
+    private static string Tail(string log) => EngScripts.Tail(log);
 }

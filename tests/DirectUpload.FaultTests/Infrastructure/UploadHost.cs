@@ -1,11 +1,7 @@
 using System.Security.Cryptography;
 using Amazon.S3;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace DirectUpload.FaultTests.Infrastructure;
 
@@ -33,9 +29,7 @@ public sealed class UploadHost : IAsyncDisposable
 
     public static async Task<UploadHost> StartAsync(PrivateRgw rgw, string tokenKey, string prefix, int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
+        var builder = LoopbackApp.CreateBuilder(port);
         builder.Services.AddSingleton<IAmazonS3>(_ => rgw.CreateS3Client());
         builder.Services
             .AddDirectUploads(o =>
@@ -65,14 +59,8 @@ public sealed class UploadHost : IAsyncDisposable
         var app = builder.Build();
         app.MapDirectUploads("/uploads");
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new UploadHost(app, new Uri(address.TrimEnd('/') + "/"));
+        return new UploadHost(app, app.BaseAddress());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.StopAndDisposeAsync(TimeSpan.FromSeconds(5));
 }

@@ -22,7 +22,7 @@ public static class RgwNotifications
         };
         foreach (var arg in new[]
         {
-            Path.Combine(S3Fixture.RepoRoot, "eng", "rgw", "notify-setup.sh"),
+            Path.Combine(RepositoryPaths.Root, "eng", "rgw", "notify-setup.sh"),
             "--topic", topic, "--id", topic, "--push", pushUrl, "--prefix", prefix,
             "--persistent", persistent ? "true" : "false", "--events", "s3:ObjectCreated:*",
         })

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,18 +111,8 @@ public sealed partial class S3Fixture : IAsyncLifetime
     public const string UploadSigningKey = "directupload-upload-signing";
 
     /// <summary>An SDK client of the given identity, configured like <see cref="S3"/>.</summary>
-    public AmazonS3Client CreateS3Client(string accessKey, string secretKey) => new(
-        new BasicAWSCredentials(accessKey, secretKey),
-        new AmazonS3Config
-        {
-            ServiceURL = Endpoint,
-            ForcePathStyle = true,
-            AuthenticationRegion = Region,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            Timeout = TimeSpan.FromSeconds(30),
-            MaxErrorRetry = 0,
-        });
+    public AmazonS3Client CreateS3Client(string accessKey, string secretKey) =>
+        RgwS3.Client(accessKey, secretKey, Endpoint, Region, timeout: TimeSpan.FromSeconds(30), maxErrorRetry: 0);
 
     /// <summary>A key prefix no other test uses: <c>it/{RunId}/{name}-{n}/</c>.</summary>
     public string NewPrefix(string name) =>
@@ -168,78 +156,39 @@ public sealed partial class S3Fixture : IAsyncLifetime
             ? value
             : throw new InvalidOperationException($"DIRECTUPLOAD_S3_ENDPOINT is set, so {name} must be set too (see eng/test.sh).");
 
-    /// <summary>Gets the repository root (the folder that holds DirectUpload.sln), where the eng/ scripts live.</summary>
-    public static string RepoRoot => FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DirectUpload.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot find the repository root (the folder holding DirectUpload.sln) above {AppContext.BaseDirectory}.");
-    }
-
     private async Task StartRgwAsync()
     {
-        _repoRoot = FindRepoRoot();
+        _repoRoot = RepositoryPaths.Root;
         var script = Path.Combine(_repoRoot, "eng", "rgw", "start-rgw.sh");
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"No S3 for the integration tests: DIRECTUPLOAD_S3_ENDPOINT is not set and {script} does not exist.");
         }
 
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _repoRoot,
-        };
-        start.ArgumentList.Add(script);
-        foreach (var inherited in new[] { "RGW_DATA_DIR", "RGW_PICK_PORTS", "RGW_KEEP_DATA" })
-        {
-            start.Environment.Remove(inherited);
-        }
-
         // eng/rgw/start-rgw.sh picks free ports for 0 (so several runs and other engineers' RGWs can coexist)
-        start.Environment["RGW_PORT"] = "0";
-        start.Environment["RGW_MON_PORT"] = "0";
-
-        using var process = Process.Start(start)
-            ?? throw new InvalidOperationException($"No S3 for the integration tests: could not run bash {script}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        try
+        var result = await EngScripts.RunAsync(
+            Path.Combine("eng", "rgw", "start-rgw.sh"),
+            new Dictionary<string, string?>
+            {
+                ["RGW_DATA_DIR"] = null, ["RGW_PICK_PORTS"] = null, ["RGW_KEEP_DATA"] = null, ["RGW_PORT"] = "0", ["RGW_MON_PORT"] = "0",
+            },
+            StartTimeout);
+        if (result.TimedOut)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            var partial = await stderr;
-            _rgwDataDir = DataDirFromLog(partial);
+            _rgwDataDir = DataDirFromLog(result.Stderr);
             await StopRgwAsync();
             throw new InvalidOperationException(
-                $"No S3 for the integration tests: {script} did not finish within {StartTimeout.TotalSeconds:0} s. Its log:\n{Tail(partial)}");
+                $"No S3 for the integration tests: {script} did not finish within {StartTimeout.TotalSeconds:0} s. Its log:\n{Tail(result.Stderr)}");
         }
 
-        var output = await stdout;
-        var log = await stderr;
-        var exports = ParseExports(output);
+        var exports = result.Exports;
         exports.TryGetValue("RGW_DATA_DIR", out _rgwDataDir);
-        if (process.ExitCode != 0 || !exports.TryGetValue("RGW_ENDPOINT", out var rgwEndpoint))
+        if (result.ExitCode != 0 || !exports.TryGetValue("RGW_ENDPOINT", out var rgwEndpoint))
         {
             await StopRgwAsync();
             throw new InvalidOperationException(
-                $"No S3 for the integration tests: {script} exited with {process.ExitCode} (install Ceph with eng/rgw/install-rgw.sh, " +
-                $"or set DIRECTUPLOAD_S3_ENDPOINT/_ACCESS_KEY/_SECRET_KEY/_BUCKET). Its log:\n{Tail(log)}");
+                $"No S3 for the integration tests: {script} exited with {result.ExitCode} (install Ceph with eng/rgw/install-rgw.sh, " +
+                $"or set DIRECTUPLOAD_S3_ENDPOINT/_ACCESS_KEY/_SECRET_KEY/_BUCKET). Its log:\n{Tail(result.Stderr)}");
         }
 
         Endpoint = rgwEndpoint;
@@ -263,37 +212,9 @@ public sealed partial class S3Fixture : IAsyncLifetime
             return;
         }
 
-        var stop = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _repoRoot,
-        };
-        stop.ArgumentList.Add(Path.Combine(_repoRoot, "eng", "rgw", "stop-rgw.sh"));
-        stop.ArgumentList.Add(dataDir);
-        if (Environment.GetEnvironmentVariable("DIRECTUPLOAD_RGW_KEEP_DATA") == "1")
-        {
-            stop.Environment["RGW_KEEP_DATA"] = "1";
-        }
-
-        using var process = Process.Start(stop);
-        if (process is null)
-        {
-            return;
-        }
-
-        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        using var timeout = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            await drain;
-        }
-        catch (OperationCanceledException)
-        {
-            // stop-rgw.sh escalates to SIGKILL itself after 10 s per daemon; do not hang the test run beyond this
-        }
+        // stop-rgw.sh escalates to SIGKILL itself after 10 s per daemon; do not hang the test run beyond StopTimeout
+        var keep = Environment.GetEnvironmentVariable("DIRECTUPLOAD_RGW_KEEP_DATA") == "1" ? "1" : null;
+        await EngScripts.RunAsync(Path.Combine("eng", "rgw", "stop-rgw.sh"), new Dictionary<string, string?> { ["RGW_KEEP_DATA"] = keep }, StopTimeout, dataDir);
     }
 
     private async Task ProbeAsync()
@@ -326,35 +247,13 @@ public sealed partial class S3Fixture : IAsyncLifetime
         return name;
     }
 
-    internal static Dictionary<string, string> ParseExports(string output)
-    {
-        var exports = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in output.Split('\n'))
-        {
-            var match = ExportLine().Match(line.TrimEnd('\r'));
-            if (match.Success)
-            {
-                exports[match.Groups[1].Value] = match.Groups[2].Value.Replace("'\\''", "'", StringComparison.Ordinal);
-            }
-        }
-
-        return exports;
-    }
-
     private static string? DataDirFromLog(string log)
     {
         var match = DataDirLine().Match(log);
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    private static string Tail(string text, int lines = 60)
-    {
-        var all = text.Split('\n');
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
-    }
-
-    [GeneratedRegex(@"^export ([A-Za-z_][A-Za-z0-9_]*)='(.*)'$")]
-    private static partial Regex ExportLine();
+    private static string Tail(string text) => EngScripts.Tail(text, 60);
 
     [GeneratedRegex(@"data dir (\S+),")]
     private static partial Regex DataDirLine();

@@ -15,7 +15,7 @@ public class DirectUploadWorkerOptionsTests
         PublicApiApprovalTests.VerifyApproved(typeof(DirectUploadWorkerOptions).Assembly, "DirectUpload.RabbitMQ.approved.txt", "DirectUpload.RabbitMQ.received.txt");
 
     [Fact]
-    public void Defaults_are_valid_once_the_uri_is_set()
+    public void Defaults_AreValidOnceTheUriIsSet()
     {
         Validate(o => o.ConnectionUri = new Uri("amqp://u:p@127.0.0.1:5672/")).Should().BeEmpty();
     }
@@ -23,7 +23,7 @@ public class DirectUploadWorkerOptionsTests
     [Theory]
     [InlineData("http://127.0.0.1:5672/", "ConnectionUri")]
     [InlineData(null, "ConnectionUri")]
-    public void Connection_uri_must_be_amqp(string? uri, string member)
+    public void ConnectionUri_MustBeAmqp(string? uri, string member)
     {
         Validate(o => o.ConnectionUri = uri is null ? null : new Uri(uri)).Should().Contain(f => f.Contains(member, StringComparison.Ordinal));
     }
@@ -33,14 +33,14 @@ public class DirectUploadWorkerOptionsTests
     [InlineData("q\u00e9")]
     [InlineData("q/../x")]
     [InlineData("")]
-    public void Queue_names_are_parsed_strictly(string queue)
+    public void QueueNames_AreParsedStrictly(string queue)
     {
         Validate(o => { o.ConnectionUri = new Uri("amqp://127.0.0.1/"); o.QueueName = queue; })
             .Should().Contain(f => f.Contains("QueueName", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Reserved_exchange_and_cross_field_rules_are_refused()
+    public void ReservedExchangeAndCrossFieldRules_AreRefused()
     {
         var failures = Validate(o =>
         {
@@ -59,14 +59,14 @@ public class DirectUploadWorkerOptionsTests
     [Theory]
     [InlineData(0)]
     [InlineData(1001)]
-    public void Prefetch_is_bounded(int prefetch)
+    public void Prefetch_IsBounded(int prefetch)
     {
         Validate(o => { o.ConnectionUri = new Uri("amqp://127.0.0.1/"); o.PrefetchCount = prefetch; o.MaxConcurrency = 1; })
             .Should().Contain(f => f.Contains("PrefetchCount", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Invalid_options_fail_at_startup()
+    public void InvalidOptions_FailAtStartup()
     {
         var services = new ServiceCollection().AddLogging();
         services.AddDirectUploadWorker(o => o.ConnectionUri = new Uri("http://not-amqp/"));
@@ -77,7 +77,7 @@ public class DirectUploadWorkerOptionsTests
     }
 
     [Fact]
-    public void Adding_the_worker_twice_registers_one_hosted_service()
+    public void AddingTheWorkerTwice_RegistersOneHostedService()
     {
         var services = new ServiceCollection().AddLogging();
         services.AddDirectUploadWorker(o => o.ConnectionUri = new Uri("amqp://127.0.0.1/"));
@@ -86,7 +86,7 @@ public class DirectUploadWorkerOptionsTests
     }
 
     [Fact]
-    public void Retry_delays_double_up_to_the_cap_and_name_one_queue_per_delay()
+    public void RetryDelays_DoubleUpToTheCapAndNameOneQueuePerDelay()
     {
         var options = new DirectUploadWorkerOptions { InitialRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(5), MaxAttempts = 6, QueueName = "q" };
         Enumerable.Range(2, 5).Select(a => options.RetryDelayFor(a).TotalSeconds).Should().Equal(1, 2, 4, 5, 5);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace DirectUpload.Tests.TestUtilities;
+namespace DirectUpload.Testing;
 
 /// <summary>Finds the repository root: from this source file's path, or (when the build maps source paths, as CI builds do) from the test binaries.</summary>
 public static class RepositoryPaths

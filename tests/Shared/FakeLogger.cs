@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace DirectUpload.Tests.TestUtilities;
+namespace DirectUpload.Testing;
 
 public sealed record LogRecord(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
 

@@ -1,8 +1,11 @@
 using Amazon.Runtime;
 
-namespace DirectUpload.Tests.TestUtilities;
+namespace DirectUpload.Testing;
 
-/// <summary>Static AWS credentials that count how often they are resolved: a spy for "nothing was signed".</summary>
+/// <summary>
+/// Static AWS credentials that count how often they are resolved. Every grant resolves them once, so a count of 0 is the
+/// spy for "nothing was signed".
+/// </summary>
 public sealed class CountingCredentials(string accessKey, string secretKey, string? sessionToken = null) : AWSCredentials
 {
     private int _calls;
