@@ -30,7 +30,7 @@ async function until(condition, timeoutMs, what) {
 describe('worker mode: RGW -> RabbitMQ -> 2 sample workers make the thumbnails', () => {
   after(stopEnvironment);
 
-  test('photos uploaded in chromium get thumbnails made by the workers, each photo exactly once', { timeout: 150_000 }, async (t) => {
+  test('photos uploaded in chromium get thumbnails made by the workers, each photo exactly once', { timeout: 240_000 }, async (t) => {
     const env = await environment({ workers: 2 });
     const workerIds = env.workers.map((w) => w.id);
     t.diagnostic(`queue ${env.amqp.SAMPLE_AMQP_QUEUE}, exchange ${env.amqp.SAMPLE_AMQP_EXCHANGE}, topic ${env.amqp.SAMPLE_AMQP_TOPIC}; workers ${env.workers.map((w) => `${w.id} (pid ${w.pid})`).join(', ')}`);
