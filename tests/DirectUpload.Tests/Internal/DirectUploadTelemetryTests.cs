@@ -134,7 +134,7 @@ public class DirectUploadTelemetryTests
     {
         private static readonly ActivitySource TestSource = new("DirectUpload.Tests");
         private readonly ActivityListener _listener;
-        private readonly Activity _parent;
+        private readonly Activity? _parent;
         private readonly ConcurrentQueue<Activity> _stopped = new();
 
         public ActivityRecorder()
@@ -145,7 +145,9 @@ public class DirectUploadTelemetryTests
                 Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
                 ActivityStopped = activity =>
                 {
-                    if (activity.Source.Name == "DirectUpload" && activity.Parent == _parent)
+                    // _parent is null until the constructor has started it: a parallel test's parentless activity
+                    // stopping in that moment must not count as ours
+                    if (activity.Source.Name == "DirectUpload" && _parent is { } parent && ReferenceEquals(activity.Parent, parent))
                     {
                         _stopped.Enqueue(activity);
                     }
@@ -159,7 +161,7 @@ public class DirectUploadTelemetryTests
 
         public void Dispose()
         {
-            _parent.Dispose();
+            _parent?.Dispose();
             _listener.Dispose();
         }
     }
