@@ -18,7 +18,9 @@
 #   RABBITMQ_URI                amqp://user:password@127.0.0.1:PORT/ (worker; printed by start-rabbitmq.sh)
 #   DirectUpload__TokenSigningKey  the web host's token key (worker; required: grants are checked against it)
 #   SAMPLE_AMQP_TOPIC           RGW topic name = the routing key          (default directupload-sample-amqp)
-#   SAMPLE_AMQP_EXCHANGE        exchange RGW publishes to and the workers bind (declare) (default directupload.events)
+#   SAMPLE_AMQP_EXCHANGE        exchange RGW publishes to and the workers bind (default directupload.events, the one
+#                               start-rabbitmq.sh declares and lets RGW write to; RGW 16.2 pushes to ONE exchange per
+#                               broker: tell runs apart by SAMPLE_AMQP_TOPIC and SAMPLE_AMQP_QUEUE, eng/rabbitmq/NOTES.md)
 #   SAMPLE_AMQP_QUEUE           the queue the workers share                (default directupload.sample.photos)
 #   SAMPLE_CONFIGURATION        build configuration to run; nothing is built here (default Debug)
 set -euo pipefail

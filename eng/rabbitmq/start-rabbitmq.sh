@@ -12,7 +12,6 @@
 #   RABBITMQ_PASSWORD       its password                               (default: random per data dir)
 #   RABBITMQ_EVENTS_EXCHANGE  durable topic exchange RGW publishes to, declared at boot
 #                           (default directupload.events; the worker's default ExchangeName)
-#                           RGW (user guest) may publish to it and to "<it>.<suffix>" exchanges only
 #   RABBITMQ_DATA_DIR       all state, logs, cookie, pid files (default: new mktemp dir).
 #                           Empty/absent: a new node. A dir this script made earlier (node stopped
 #                           with stop-rabbitmq.sh --keep): the SAME node is started again, with the
@@ -107,9 +106,8 @@ ENV
   # RGW 16.2 refuses a push-endpoint with user:password over plain HTTP ("cannot be sent over
   # insecure transport"), so its amqp:// URL carries no credentials and librabbitmq logs in
   # as guest/guest. RabbitMQ only lets guest in over loopback (loopback_users default), and here
-  # guest may only publish to the events exchange and to exchanges named "$EXCHANGE.<suffix>"
-  # (a test's own exchange, e.g. the browser test of worker mode), and declare/read the
-  # server-named reply queue (amq.gen-*) RGW's AMQP client opens on each connection.
+  # guest may only publish to the events exchange, and declare/read the server-named reply
+  # queue (amq.gen-*) RGW's AMQP client opens on each connection.
   cat > "$D/definitions.json" <<DEFS
 {
   "users": [
@@ -119,7 +117,7 @@ ENV
   "vhosts": [{"name": "/"}],
   "permissions": [
     {"user": "$USER_NAME", "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"},
-    {"user": "guest", "vhost": "/", "configure": "^amq\\\\.gen-.*", "write": "^$EXCHANGE_RE(\\\\..+)?\$", "read": "^amq\\\\.gen-.*"}
+    {"user": "guest", "vhost": "/", "configure": "^amq\\\\.gen-.*", "write": "^$EXCHANGE_RE\$", "read": "^amq\\\\.gen-.*"}
   ],
   "exchanges": [
     {"name": "$EXCHANGE", "vhost": "/", "type": "topic", "durable": true, "auto_delete": false, "internal": false, "arguments": {}}

@@ -8,7 +8,8 @@
 //   workers  environment({ workers: N }) (worker mode, issue 12): instead of an HTTP bucket notification to the app, RGW's
 //            persistent AMQP topic for photos/ pushes to RabbitMQ (DIRECTUPLOAD_RABBITMQ_URI and
 //            DIRECTUPLOAD_RABBITMQ_RGW_PUSH_ENDPOINT, as eng/test.sh exports them; when unset, a throwaway node is
-//            started with eng/rabbitmq/start-rabbitmq.sh), with an exchange, queue and topic of this run, and N worker
+//            started with eng/rabbitmq/start-rabbitmq.sh), with a queue and topic (routing key) of this run on the node's
+//            events exchange, and N worker
 //            processes of the sample make the thumbnails. Topic and workers go through eng/sample-workers.sh, as
 //            `eng/run-sample.sh --workers N` does; every process is stopped by its PID (process group) at the end.
 //
@@ -241,8 +242,9 @@ async function startWorkerMode(partial, s3, count) {
   const run = `du-browser-${randomBytes(4).toString('hex')}`;
   const tokenKey = randomBytes(32).toString('base64');
   const amqp = {
-    // RGW (guest) may publish to the node's events exchange and to '{it}.{suffix}' only (eng/rabbitmq/start-rabbitmq.sh)
-    SAMPLE_AMQP_TOPIC: `${run}-photos`, SAMPLE_AMQP_EXCHANGE: `${rabbit.eventsExchange}.${run}`, SAMPLE_AMQP_QUEUE: `${run}.photos`,
+    // the node's events exchange, shared: RGW 16.2 pushes to one exchange per broker (eng/rabbitmq/NOTES.md), and guest
+    // may write to that one only; this run's topic (the routing key) and queue keep its events apart
+    SAMPLE_AMQP_TOPIC: `${run}-photos`, SAMPLE_AMQP_EXCHANGE: rabbit.eventsExchange, SAMPLE_AMQP_QUEUE: `${run}.photos`,
     SAMPLE_CONFIGURATION: 'Release', RABBITMQ_URI: rabbit.uri, RABBITMQ_RGW_PUSH_ENDPOINT: rabbit.rgwPushEndpoint,
   };
   const env = { ...sampleEnvironment(s3, partial.tempDir, tokenKey), ...amqp };
