@@ -4,8 +4,8 @@
 #   ./eng/run-sample.sh [--workers N] [arguments for the sample...]
 #
 # --workers N: also start a throwaway RabbitMQ (eng/rabbitmq/), point RGW's persistent AMQP topic
-# for photos/ at it, and run N worker processes of the sample (Sample__RabbitMQ__Uri set, see
-# samples/DirectUpload.Sample/SampleWorker.cs) that make the thumbnails; the web host then only
+# for photos/ at it, and run N worker processes of the sample (worker-1…N, see eng/sample-workers.sh
+# and samples/DirectUpload.Sample/SampleWorker.cs) that make the thumbnails; the web host then only
 # signs grants and serves the album.
 #
 # Installs the RGW packages if missing (eng/rgw/install-rgw.sh, needs root), starts RGW on
@@ -163,15 +163,13 @@ if [ "$WORKERS" -gt 0 ]; then
   "$ROOT/eng/rabbitmq/install-rabbitmq.sh"
   rmq_env="$(env -u RABBITMQ_DATA_DIR "$ROOT/eng/rabbitmq/start-rabbitmq.sh")" || { echo "run-sample: RabbitMQ could not start" >&2; exit 1; }
   eval "$rmq_env"; RABBITMQ_STARTED=1
-  RGW_ENDPOINT="${RGW_ENDPOINT:-$DIRECTUPLOAD_S3_ENDPOINT}" RGW_ACCESS_KEY="$DIRECTUPLOAD_S3_ACCESS_KEY" \
-  RGW_SECRET_KEY="$DIRECTUPLOAD_S3_SECRET_KEY" TOPIC_BUCKET="$DIRECTUPLOAD_S3_BUCKET" TOPIC_NAME=directupload-sample-amqp \
-  TOPIC_PREFIXES=photos/ "$ROOT/eng/rabbitmq/setup-rgw-amqp-topic.sh" >/dev/null \
+  # the topic and the workers: eng/sample-workers.sh (the browser test of worker mode starts them the same way)
+  RABBITMQ_RGW_PUSH_ENDPOINT="$RABBITMQ_RGW_PUSH_ENDPOINT" "$ROOT/eng/sample-workers.sh" topic >/dev/null \
     || { echo "run-sample: could not point RGW at RabbitMQ" >&2; exit 1; }
   echo "run-sample: RGW pushes photos/ events to RabbitMQ ($RABBITMQ_RGW_PUSH_ENDPOINT); $WORKERS worker(s) process them" >&2
   dotnet build "$SAMPLE" -v q -nologo >/dev/null || { echo "run-sample: build failed" >&2; exit 1; }
   for i in $(seq 1 "$WORKERS"); do
-    Sample__RabbitMQ__Uri="$RABBITMQ_URI" Sample__RabbitMQ__RoutingKey=directupload-sample-amqp \
-      dotnet run --no-build --project "$SAMPLE" -- --urls "http://127.0.0.1:0" </dev/null &
+    RABBITMQ_URI="$RABBITMQ_URI" "$ROOT/eng/sample-workers.sh" worker "worker-$i" </dev/null &
     WORKER_PIDS+=("$!")
     echo "run-sample: worker $i pid $!" >&2
   done

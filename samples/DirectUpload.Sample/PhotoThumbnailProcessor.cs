@@ -9,7 +9,8 @@ namespace DirectUpload.Sample;
 /// JPEG thumbnail (at most <see cref="MaxEdge"/> pixels on its longer edge) under a derived key, and stores both in the
 /// catalog. Run by DirectUpload's event pipeline (the store's event, not the browser), so a photo whose tab was closed
 /// right after the PUT is still processed. Idempotent: the thumbnail key is a function of the photo's key, and the row
-/// update sets the same values again. Used by the web host and by the worker host alike (one class, no host specifics).
+/// update sets the same values again. Used by the web host and by the worker host alike (one class, no host specifics);
+/// each thumbnail says which process made it (<see cref="MadeByMetadata"/>, <see cref="SampleWorker.InstanceName"/>).
 /// </summary>
 public sealed class PhotoThumbnailProcessor : IUploadProcessor
 {
@@ -19,16 +20,21 @@ public sealed class PhotoThumbnailProcessor : IUploadProcessor
     /// <summary>Where thumbnails go: outside every upload profile's prefix, so no grant can ever write there.</summary>
     public const string ThumbnailPrefix = "thumbnails/";
 
+    /// <summary>The user metadata name (<c>x-amz-meta-made-by</c>) holding the name of the process that made a thumbnail.</summary>
+    public const string MadeByMetadata = "made-by";
+
     private const long MaxSourceBytes = 10 * 1024 * 1024;
     private readonly IAmazonS3 _s3;
     private readonly UploadCatalog _catalog;
     private readonly ILogger<PhotoThumbnailProcessor> _logger;
+    private readonly string _madeBy;
 
-    public PhotoThumbnailProcessor(IAmazonS3 s3, UploadCatalog catalog, ILogger<PhotoThumbnailProcessor> logger)
+    public PhotoThumbnailProcessor(IAmazonS3 s3, UploadCatalog catalog, IConfiguration configuration, ILogger<PhotoThumbnailProcessor> logger)
     {
         _s3 = s3;
         _catalog = catalog;
         _logger = logger;
+        _madeBy = SampleWorker.InstanceName(configuration);
     }
 
     /// <summary>The thumbnail key of a photo: <c>thumbnails/{photo key}.jpg</c>.</summary>
@@ -58,18 +64,18 @@ public sealed class PhotoThumbnailProcessor : IUploadProcessor
         }
 
         var thumbnailKey = ThumbnailKeyOf(upload.Key);
-        await _s3.PutObjectAsync(
-            new PutObjectRequest
-            {
-                BucketName = context.Bucket,
-                Key = thumbnailKey,
-                InputStream = new MemoryStream(thumbnail),
-                ContentType = "image/jpeg",
-                UseChunkEncoding = false,
-            },
-            cancellationToken);
+        var put = new PutObjectRequest
+        {
+            BucketName = context.Bucket,
+            Key = thumbnailKey,
+            InputStream = new MemoryStream(thumbnail),
+            ContentType = "image/jpeg",
+            UseChunkEncoding = false,
+        };
+        put.Metadata.Add(MadeByMetadata, _madeBy);
+        await _s3.PutObjectAsync(put, cancellationToken);
         await _catalog.SetImageFactsAsync(upload.Key, width, height, thumbnailKey, cancellationToken);
-        SampleLog.ThumbnailWritten(_logger, width, height, thumbnail.Length);
+        SampleLog.ThumbnailWritten(_logger, _madeBy, width, height, thumbnail.Length);
     }
 
     /// <summary>Decodes an image (JPEG, PNG, GIF, WebP) and encodes a JPEG thumbnail; null when it is not an image.</summary>

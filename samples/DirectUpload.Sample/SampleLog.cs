@@ -16,8 +16,8 @@ internal static partial class SampleLog
         "Tokens die with the process: after a restart, pending confirmations and multipart uploads are refused. Set the key to keep them.")]
     public static partial void GeneratedTokenKey(ILogger logger);
 
-    [LoggerMessage(8, LogLevel.Information, "Thumbnail written: {Width}x{Height} image, {Bytes}-byte JPEG")]
-    public static partial void ThumbnailWritten(ILogger logger, int width, int height, int bytes);
+    [LoggerMessage(8, LogLevel.Information, "Thumbnail written by {MadeBy}: {Width}x{Height} image, {Bytes}-byte JPEG")]
+    public static partial void ThumbnailWritten(ILogger logger, string madeBy, int width, int height, int bytes);
 
     [LoggerMessage(5, LogLevel.Warning, "A {Profile} upload is not a decodable image; no thumbnail")]
     public static partial void NotAnImage(ILogger logger, string profile);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.S3;
 using DirectUpload;
 using DirectUpload.BrokerTests.Worker;
+using DirectUpload.Sample;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,9 @@ using Microsoft.Extensions.Logging;
 //   WORKER_MAX_ATTEMPTS, WORKER_RETRY_MS, WORKER_PREFETCH, WORKER_CONCURRENCY
 //   WORKER_SLOW_MS                how long a key under slow/ takes (default 0)
 //   WORKER_WORK_MS                how long every other key takes (default 0)
+//   WORKER_HANDLER                trivial (default) | thumbnail: the sample's catalog (completion hook) and its
+//                                 PhotoThumbnailProcessor (SkiaSharp) run for photos/ keys before the recording processor,
+//                                 with the catalog in WORKER_STATE_DIR (shared by the lane's workers, as in the sample)
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
@@ -42,6 +46,17 @@ var recorder = new Recorder(
     TimeSpan.FromMilliseconds(Int("WORKER_SLOW_MS", 0)),
     TimeSpan.FromMilliseconds(Int("WORKER_WORK_MS", 0)));
 builder.Services.AddSingleton(recorder);
+if (Environment.GetEnvironmentVariable("WORKER_HANDLER") is "thumbnail")
+{
+    // the sample's real processing, registered as the sample registers it; processors run in registration order, so
+    // "processed" is recorded once the thumbnail is in S3 and in the catalog
+    var catalog = UploadCatalog.Create("Data Source=" + Path.Combine(Env("WORKER_STATE_DIR"), "catalog.db"), Env("WORKER_STATE_DIR"));
+    catalog.EnsureCreated();
+    builder.Services.AddSingleton(catalog);
+    builder.Services.AddSingleton<IUploadCompletedHandler, CatalogUploadCompletedHandler>();
+    builder.Services.AddSampleProcessing();
+}
+
 builder.Services.AddSingleton<IUploadProcessor, RecordingProcessor>();
 
 builder.Services.AddDirectUploadWorker(o =>

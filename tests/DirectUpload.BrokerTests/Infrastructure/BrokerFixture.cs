@@ -191,13 +191,17 @@ public sealed class Lane(BrokerFixture fixture, RabbitNode node, string bucket, 
     };
 
     /// <summary>Uploads <paramref name="size"/> bytes through a DirectUpload grant of <paramref name="profile"/> (as a browser would); returns the key.</summary>
-    public async Task<string> UploadAsync(string profile, int size = 256)
+    public Task<string> UploadAsync(string profile, int size = 256) =>
+        UploadAsync(profile, RandomNumberGenerator.GetBytes(size), "photo.bin", "application/octet-stream");
+
+    /// <summary>Uploads <paramref name="body"/> through a DirectUpload grant of <paramref name="profile"/> (as a browser would); returns the key.</summary>
+    public async Task<string> UploadAsync(string profile, byte[] body, string fileName, string contentType)
     {
+        ArgumentNullException.ThrowIfNull(body);
         _services ??= BuildServices();
         using var scope = _services.CreateScope();
         var issuer = scope.ServiceProvider.GetRequiredService<IUploadPolicyIssuer>();
-        var body = RandomNumberGenerator.GetBytes(size);
-        var grant = await issuer.IssueAsync(new UploadRequest { Profile = profile, FileName = "photo.bin", ContentType = "application/octet-stream", Size = size });
+        var grant = await issuer.IssueAsync(new UploadRequest { Profile = profile, FileName = fileName, ContentType = contentType, Size = body.Length });
         using var request = new HttpRequestMessage(HttpMethod.Put, grant.Url) { Content = new ByteArrayContent(body) };
         foreach (var (name, value) in grant.Headers)
         {

@@ -86,6 +86,44 @@ export async function selectGeneratedFile(page, selector, { name, type, size, se
   }, { selector, name, type, size, seed });
 }
 
+/**
+ * Draws images *inside the page* (an OffscreenCanvas gradient with some noise, so that they compress like photos),
+ * encodes each as `type` (image/jpeg or image/png), and selects them all at once in the file input `selector` as a
+ * user choosing several photos would. `specs`: [{ name, type, width, height }]. Returns [{ name, type, size }].
+ */
+export async function selectGeneratedImages(page, selector, specs) {
+  return page.evaluate(async ({ selector, specs }) => {
+    const transfer = new DataTransfer();
+    const made = [];
+    for (const [i, { name, type, width, height }] of specs.entries()) {
+      const canvas = new OffscreenCanvas(width, height);
+      const g = canvas.getContext('2d');
+      const gradient = g.createLinearGradient(0, 0, width, height);
+      gradient.addColorStop(0, `hsl(${(i * 67) % 360} 70% 45%)`);
+      gradient.addColorStop(1, `hsl(${(i * 67 + 150) % 360} 60% 70%)`);
+      g.fillStyle = gradient;
+      g.fillRect(0, 0, width, height);
+      const noise = g.getImageData(0, 0, width, height);
+      let x = (i + 1) * 2654435761 >>> 0;
+      for (let p = 0; p < noise.data.length; p += 4) {
+        x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+        noise.data[p] = Math.min(255, noise.data[p] + (x & 31));
+        noise.data[p + 1] = Math.min(255, noise.data[p + 1] + ((x >>> 5) & 31));
+        noise.data[p + 2] = Math.min(255, noise.data[p + 2] + ((x >>> 10) & 31));
+      }
+      g.putImageData(noise, 0, 0);
+      const blob = await canvas.convertToBlob({ type, quality: 0.85 });
+      if (blob.type !== type) throw new Error(`the browser encoded ${blob.type}, not ${type}`);
+      transfer.items.add(new File([blob], name, { type, lastModified: 1_700_000_000_000 + i }));
+      made.push({ name, type, size: blob.size });
+    }
+    const input = document.querySelector(selector);
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return made;
+  }, { selector, specs });
+}
+
 /** Opens a page of the app and waits until its module script has run. */
 export async function openPage(context, baseUrl, pathname) {
   const page = await context.newPage();
