@@ -17,7 +17,7 @@ public sealed class RequestBodyReaderTests
     private static readonly string LargeBody = "{\"fileName\":\"Quarterly Report 2024.pdf\"," + new string(' ', 20_000) + "\"contentType\":\"application/pdf\",\"size\":2345678}";
 
     [Fact]
-    public async Task A_body_in_pieces_reads_as_one()
+    public async Task ReadAsync_BodyInPieces_ReadsAsOne()
     {
         var body = await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(Body), 64 * 1024, CancellationToken.None);
 
@@ -27,7 +27,7 @@ public sealed class RequestBodyReaderTests
     }
 
     [Fact]
-    public async Task A_body_larger_than_a_buffer_segment_reads_as_one()
+    public async Task ReadAsync_BodyLargerThanABufferSegment_ReadsAsOne()
     {
         var body = await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody), 64 * 1024, CancellationToken.None);
 
@@ -36,7 +36,7 @@ public sealed class RequestBodyReaderTests
     }
 
     [Fact]
-    public async Task Trailing_content_after_a_body_larger_than_a_buffer_segment_is_invalid_request()
+    public async Task ReadAsync_TrailingContentAfterABodyLargerThanASegment_IsInvalidRequest()
     {
         var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody + " {}"), 64 * 1024, CancellationToken.None);
 
@@ -44,7 +44,7 @@ public sealed class RequestBodyReaderTests
     }
 
     [Fact]
-    public async Task A_body_larger_than_a_buffer_segment_over_the_limit_is_413()
+    public async Task ReadAsync_BodyLargerThanASegmentOverTheLimit_Is413()
     {
         var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody), 16 * 1024, CancellationToken.None);
 
@@ -52,7 +52,7 @@ public sealed class RequestBodyReaderTests
     }
 
     [Fact]
-    public async Task A_body_in_pieces_over_the_limit_is_413()
+    public async Task ReadAsync_BodyInPiecesOverTheLimit_Is413()
     {
         var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(Body), Body.Length - 1, CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class RequestBodyReaderTests
     }
 
     [Fact]
-    public async Task A_body_in_pieces_exactly_at_the_limit_is_read()
+    public async Task ReadAsync_BodyInPiecesExactlyAtTheLimit_IsRead()
     {
         var body = await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(Body), Body.Length, CancellationToken.None);
 
@@ -71,7 +71,7 @@ public sealed class RequestBodyReaderTests
     [InlineData(Body + " {}")]
     [InlineData(Body + "x")]
     [InlineData("{\"fileName\":")]
-    public async Task Trailing_or_truncated_content_in_pieces_is_invalid_request(string json)
+    public async Task ReadAsync_TrailingOrTruncatedContentInPieces_IsInvalidRequest(string json)
     {
         var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(json), 64 * 1024, CancellationToken.None);
 
