@@ -49,6 +49,11 @@ public sealed class EventHost : IAsyncDisposable
             o.Events.ProcessingRetryDelays.Add(TimeSpan.FromMilliseconds(50));
         }));
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            recorder.RecordPush(context.Response.StatusCode); // what RGW (or a test) got back, for the failure message
+        });
         app.MapDirectUploadEvents("/uploads/events", o => o.Secret = Secret);
         await app.StartAsync();
         return new EventHost(app, app.BaseAddress().Port, recorder);
@@ -69,8 +74,12 @@ public sealed class EventRecorder : IUploadCompletedHandler, IUploadProcessor
 
     public ConcurrentQueue<(string Key, DateTimeOffset At)> ProcessedAt { get; } = new();
 
+    private readonly ConcurrentQueue<int> _pushes = new();
     private int _hookAttempts;
     private int _processorAttempts;
+
+    /// <summary>Records the status code a request to the host was answered with.</summary>
+    public void RecordPush(int status) => _pushes.Enqueue(status);
 
     public int HookAttempts => _hookAttempts;
 
@@ -114,6 +123,11 @@ public sealed class EventRecorder : IUploadCompletedHandler, IUploadProcessor
             await Task.Delay(100);
         }
 
-        Processed.Count.Should().BeGreaterThanOrEqualTo(count, "RGW's pushes should have been processed within {0}", timeout);
+        var pushes = string.Join(", ", _pushes.GroupBy(status => status).Select(g => $"{g.Count()}× {g.Key}"));
+        Processed.Count.Should().BeGreaterThanOrEqualTo(
+            count,
+            "RGW's pushes should have been processed within {0} (requests this host answered: {1})",
+            timeout,
+            pushes.Length == 0 ? "none" : pushes);
     }
 }
