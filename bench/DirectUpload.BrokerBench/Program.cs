@@ -85,21 +85,41 @@ internal sealed class Run(BrokerFixture fixture, string handler, int workers, in
         await Task.WhenAny(starting);
         var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var started = await Task.WhenAll(starting);
-        await lane.WaitForAsync(() => lane.Records("processed").Count >= n, TimeSpan.FromMinutes(5), "all processed");
-        var end = ProcessedAt(lane).Values.Max();
+        try
+        {
+            await lane.WaitForAsync(() => lane.Records("processed").Count >= n, TimeSpan.FromMinutes(5), "all processed");
+            return n / ((ProcessedAt(lane).Values.Max() - t0) / 1000.0);
+        }
+        finally
+        {
+            await StopAsync(started); // also when RGW died: no worker process outlives the bench
+        }
+    }
+
+    private static async Task StopAsync(WorkerProcess[] started)
+    {
         foreach (var w in started)
         {
             await w.DisposeAsync();
         }
-
-        return n / ((end - t0) / 1000.0);
     }
 
     public async Task<(double Rate, double P50, double P95)> EndToEndAsync()
     {
         var lane = await fixture.CreateLaneAsync($"e2e-{handler}-{workers}", ack);
         var started = await Task.WhenAll(Enumerable.Range(0, workers).Select(i => WorkerProcess.StartAsync(lane, "w" + i, WorkerSettings())));
+        try
+        {
+            return await MeasureEndToEndAsync(lane);
+        }
+        finally
+        {
+            await StopAsync(started);
+        }
+    }
 
+    private async Task<(double Rate, double P50, double P95)> MeasureEndToEndAsync(Lane lane)
+    {
         // warm-up: RGW 16.2 picks up a new persistent topic's queue only on its next queue-list pass (every 30 s), so the
         // first event of a new lane waits up to 30 s; one event through first, then the steady state is measured
         var warmUp = await lane.UploadAsync("plain");
@@ -120,11 +140,6 @@ internal sealed class Run(BrokerFixture fixture, string handler, int workers, in
 
         var latencies = uploaded.Select(u => (double)(processedAt[u.Key] - u.At)).Order().ToArray();
         var end = processedAt.Values.Max();
-        foreach (var w in started)
-        {
-            await w.DisposeAsync();
-        }
-
         return (n / ((end - t0.ToUnixTimeMilliseconds()) / 1000.0), Percentile(latencies, 0.5), Percentile(latencies, 0.95));
     }
 
