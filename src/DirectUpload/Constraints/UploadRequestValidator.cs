@@ -60,27 +60,33 @@ internal sealed class UploadRequestValidator
         }
 
         var digest = StoredObjectCheck.MetadataDigest(metadata);
-        var stored = AddSeal(metadata, resolved.Bucket, key, new SealedFacts
-        {
-            P = name,
-            O = owner,
-            S = request.Size,
-            T = contentType,
-            M = md5,
-            U = singleRequest ? null : true,
-            D = digest,
-        });
-        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, stored, digest, now, now + resolved.Expiry);
+        var sealKey = _sealKey.Get(_profiles.Options.TokenSigningKey);
+        var seal = GrantSeal.Create(sealKey, resolved.Bucket, key, name, owner, request.Size, contentType, md5, multipart: !singleRequest, digest);
+        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, WithSeal(metadata, seal), digest, now, now + resolved.Expiry);
     }
 
     /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>
-    private List<KeyValuePair<string, string>> AddSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string bucket, string key, SealedFacts facts)
+    private static KeyValuePair<string, string>[] WithSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string seal)
     {
-        var sealKey = _sealKey.Get(_profiles.Options.TokenSigningKey);
-        var merged = new List<KeyValuePair<string, string>>(metadata.Count + 1);
-        merged.AddRange(metadata);
-        merged.Add(new(GrantSeal.MetadataKey, GrantSeal.Create(sealKey, bucket, key, facts)));
-        merged.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var merged = new KeyValuePair<string, string>[metadata.Count + 1];
+        var at = 0;
+        var placed = false;
+        foreach (var pair in metadata)
+        {
+            if (!placed && string.CompareOrdinal(pair.Key, GrantSeal.MetadataKey) > 0)
+            {
+                merged[at++] = new(GrantSeal.MetadataKey, seal);
+                placed = true;
+            }
+
+            merged[at++] = pair;
+        }
+
+        if (!placed)
+        {
+            merged[at] = new(GrantSeal.MetadataKey, seal);
+        }
+
         return merged;
     }
 

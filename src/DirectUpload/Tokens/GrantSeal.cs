@@ -23,9 +23,66 @@ internal static class GrantSeal
     private const string Version = "s1.";
     private const string Purpose = "du-seal1.";
 
-    public static string Create(byte[] key, string bucket, string objectKey, SealedFacts facts)
+    /// <summary>Seals a grant's facts; the JSON is what <see cref="JsonSerializer"/> writes for <see cref="SealedFacts"/>.</summary>
+    public static string Create(
+        byte[] key, string bucket, string objectKey, string profile, string? owner, long size, string contentType, string? md5, bool multipart, string? digest)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(facts, SealJsonContext.Default.SealedFacts);
+        if (!AsciiJsonWriter.IsAscii(profile, owner, contentType, md5, digest))
+        {
+            var facts = new SealedFacts { P = profile, O = owner, S = size, T = contentType, M = md5, U = multipart ? true : null, D = digest };
+            return Create(key, bucket, objectKey, JsonSerializer.SerializeToUtf8Bytes(facts, SealJsonContext.Default.SealedFacts));
+        }
+
+        // ASCII text (the usual case) is written directly into a stack or pooled buffer: the same bytes, no JSON array
+        var max = 64 + AsciiJsonWriter.MaxEscapedLength(profile, owner, contentType, md5, digest);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var json = new AsciiJsonWriter(buffer);
+            json.WriteRaw("{\"v\":1,\"p\":"u8);
+            json.WriteString(profile);
+            if (owner is not null)
+            {
+                json.WriteRaw(",\"o\":"u8);
+                json.WriteString(owner);
+            }
+
+            json.WriteRaw(",\"s\":"u8);
+            json.WriteNumber(size);
+            json.WriteRaw(",\"t\":"u8);
+            json.WriteString(contentType);
+            if (md5 is not null)
+            {
+                json.WriteRaw(",\"m\":"u8);
+                json.WriteString(md5);
+            }
+
+            if (multipart)
+            {
+                json.WriteRaw(",\"u\":true"u8);
+            }
+
+            if (digest is not null)
+            {
+                json.WriteRaw(",\"d\":"u8);
+                json.WriteString(digest);
+            }
+
+            json.WriteRaw("}"u8);
+            return Create(key, bucket, objectKey, json.Written);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static string Create(byte[] key, string bucket, string objectKey, ReadOnlySpan<byte> json)
+    {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         Mac(key, reusedKey: true, bucket, objectKey, json, mac);
         var bodyLength = Base64Url.GetEncodedLength(json.Length);
