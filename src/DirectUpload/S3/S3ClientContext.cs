@@ -24,6 +24,7 @@ internal sealed class S3ClientContext
     private readonly Lazy<IAmazonS3?> _client;
     private readonly Lazy<IAmazonS3?> _uploadSigningClient;
     private AWSCredentials? _fallbackCredentials;
+    private FixedCredentials? _fixedCredentials;
 
     public S3ClientContext(IServiceProvider services, IOptionsMonitor<DirectUploadOptions> options)
     {
@@ -86,9 +87,30 @@ internal sealed class S3ClientContext
         return ReadCredentialsAsync(own);
     }
 
-    private static async ValueTask<SigningCredentials> ReadCredentialsAsync(AWSCredentials credentials)
+    private ValueTask<SigningCredentials> ReadCredentialsAsync(AWSCredentials credentials)
     {
-        var immutable = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        // keys given in code (exactly these two SDK types) never change: they are read once, not on every grant
+        var type = credentials.GetType();
+        if (type != typeof(BasicAWSCredentials) && type != typeof(SessionAWSCredentials))
+        {
+            return ReadRefreshingCredentialsAsync(credentials);
+        }
+
+        var cached = Volatile.Read(ref _fixedCredentials);
+        if (cached is null || !ReferenceEquals(cached.Source, credentials))
+        {
+            cached = new FixedCredentials(credentials, ToSigningCredentials(credentials.GetCredentials()));
+            Volatile.Write(ref _fixedCredentials, cached);
+        }
+
+        return new ValueTask<SigningCredentials>(cached.Signing);
+    }
+
+    private static async ValueTask<SigningCredentials> ReadRefreshingCredentialsAsync(AWSCredentials credentials) =>
+        ToSigningCredentials(await credentials.GetCredentialsAsync().ConfigureAwait(false));
+
+    private static SigningCredentials ToSigningCredentials(ImmutableCredentials immutable)
+    {
         if (string.IsNullOrEmpty(immutable.AccessKey) || string.IsNullOrEmpty(immutable.SecretKey))
         {
             throw new InvalidOperationException("The AWS credentials resolved for DirectUpload have no access key or secret key.");
@@ -122,4 +144,6 @@ internal sealed class S3ClientContext
             ? _services.GetService<IAmazonS3>()
             : (_services as IKeyedServiceProvider)?.GetKeyedService<IAmazonS3>(key);
     }
+
+    private sealed record FixedCredentials(AWSCredentials Source, SigningCredentials Signing);
 }
