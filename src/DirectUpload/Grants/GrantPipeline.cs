@@ -70,7 +70,10 @@ internal sealed class GrantPipeline : IUploadPolicyIssuer
         cancellationToken.ThrowIfCancellationRequested();
         var credentials = await _s3.GetUploadCredentialsAsync().ConfigureAwait(false);
         var signed = signer.Sign(upload, credentials);
-        var token = _tokens.CreateToken(upload.ToTicket(upload.ExpiresAt + profile.Options.ConfirmationGracePeriod));
+        var tokenExpiresAt = upload.ExpiresAt + profile.Options.ConfirmationGracePeriod;
+        var token = _tokens is UploadTokenService own // the built-in service takes the parts: no ticket is built
+            ? own.CreateToken(upload.ProfileName, upload.Key, upload.OwnerId, upload.Size, upload.ContentType, tokenExpiresAt, uploadId: null, partSize: 0, upload.ContentMd5, upload.MetadataDigest)
+            : _tokens.CreateToken(upload.ToTicket(tokenExpiresAt));
 
         Log.GrantIssued(_logger, upload.ProfileName, signer.Method, upload.Size, upload.ExpiresAt);
         Log.GrantKey(_logger, upload.ProfileName, upload.Key, request.FileName);

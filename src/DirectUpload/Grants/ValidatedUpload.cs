@@ -1,11 +1,11 @@
 namespace DirectUpload.Internal;
 
-/// <summary>An upload request that passed every check, with its profile, key and times fixed.</summary>
+/// <summary>An upload request that passed every check, with its profile, key and times fixed (a struct: it never leaves the request).</summary>
 /// <remarks>
 /// <see cref="Metadata"/> is what the object stores (the grant seal included); <see cref="MetadataDigest"/> is the digest
 /// tokens carry (<see cref="StoredObjectCheck.MetadataDigest"/>, the seal excluded), computed once.
 /// </remarks>
-internal sealed record ValidatedUpload(
+internal readonly record struct ValidatedUpload(
     ResolvedProfile Profile,
     string Key,
     string ContentType,

@@ -9,5 +9,5 @@ internal interface IGrantSigner
     string Method { get; }
 
     /// <summary>Signs the upload: no network call.</summary>
-    SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials);
+    SignedRequest Sign(in ValidatedUpload upload, SigningCredentials credentials);
 }

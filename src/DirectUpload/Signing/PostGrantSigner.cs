@@ -13,7 +13,7 @@ internal sealed class PostGrantSigner(SigV4Signer signer) : IGrantSigner
 
     public string Method => "POST";
 
-    public SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
+    public SignedRequest Sign(in ValidatedUpload upload, SigningCredentials credentials)
     {
         var profile = upload.Profile;
         var address = profile.Address;

@@ -14,7 +14,7 @@ internal sealed class PutGrantSigner(SigV4Signer signer) : IGrantSigner
 
     public string Method => "PUT";
 
-    public SignedRequest Sign(ValidatedUpload upload, SigningCredentials credentials)
+    public SignedRequest Sign(in ValidatedUpload upload, SigningCredentials credentials)
     {
         var profile = upload.Profile;
         var address = profile.Address;

@@ -30,15 +30,23 @@ internal sealed class UploadTokenService : IUploadTokenService
     public string CreateToken(UploadTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
+        return CreateToken(
+            ticket.Profile, ticket.Key, ticket.OwnerId, ticket.Size, ticket.ContentType, ticket.ExpiresAt, ticket.UploadId, ticket.PartSize, ticket.ContentMd5, ticket.MetadataDigest);
+    }
+
+    /// <summary>The token of a ticket given as its parts (the grant pipeline's path: no <see cref="UploadTicket"/> is built).</summary>
+    internal string CreateToken(
+        string profile, string objectKey, string? ownerId, long size, string contentType, DateTimeOffset expiresAt, string? uploadId, long partSize, string? contentMd5, string? metadataDigest)
+    {
         var key = _signingKey.Get(_options.CurrentValue.TokenSigningKey);
 
         // The payload is what JsonSerializer writes for TokenPayload; for ASCII text it is written directly (same bytes).
-        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5, ticket.MetadataDigest)
-            ? 142 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5, ticket.MetadataDigest)
+        var maxJson = AsciiJsonWriter.IsAscii(profile, objectKey, ownerId, contentType, uploadId, contentMd5, metadataDigest)
+            ? 142 + AsciiJsonWriter.MaxEscapedLength(profile, objectKey, ownerId, contentType, uploadId, contentMd5, metadataDigest)
             : -1;
         if (maxJson < 0)
         {
-            return CreateToken(key, SerializePayload(ticket));
+            return CreateToken(key, SerializePayload(profile, objectKey, ownerId, size, contentType, expiresAt, uploadId, partSize, contentMd5, metadataDigest));
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(maxJson);
@@ -46,40 +54,40 @@ internal sealed class UploadTokenService : IUploadTokenService
         {
             var json = new AsciiJsonWriter(buffer);
             json.WriteRaw("{\"v\":1,\"p\":"u8);
-            json.WriteString(ticket.Profile);
+            json.WriteString(profile);
             json.WriteRaw(",\"k\":"u8);
-            json.WriteString(ticket.Key);
-            if (ticket.OwnerId is { } owner)
+            json.WriteString(objectKey);
+            if (ownerId is { } owner)
             {
                 json.WriteRaw(",\"o\":"u8);
                 json.WriteString(owner);
             }
 
             json.WriteRaw(",\"s\":"u8);
-            json.WriteNumber(ticket.Size);
+            json.WriteNumber(size);
             json.WriteRaw(",\"t\":"u8);
-            json.WriteString(ticket.ContentType);
+            json.WriteString(contentType);
             json.WriteRaw(",\"e\":"u8);
-            json.WriteNumber(ticket.ExpiresAt.ToUnixTimeSeconds());
-            if (ticket.UploadId is { } uploadId)
+            json.WriteNumber(expiresAt.ToUnixTimeSeconds());
+            if (uploadId is not null)
             {
                 json.WriteRaw(",\"u\":"u8);
                 json.WriteString(uploadId);
             }
 
-            if (ticket.PartSize != 0)
+            if (partSize != 0)
             {
                 json.WriteRaw(",\"z\":"u8);
-                json.WriteNumber(ticket.PartSize);
+                json.WriteNumber(partSize);
             }
 
-            if (ticket.ContentMd5 is { } md5)
+            if (contentMd5 is { } md5)
             {
                 json.WriteRaw(",\"m\":"u8);
                 json.WriteString(md5);
             }
 
-            if (ticket.MetadataDigest is { } digest)
+            if (metadataDigest is { } digest)
             {
                 json.WriteRaw(",\"d\":"u8);
                 json.WriteString(digest);
@@ -172,20 +180,21 @@ internal sealed class UploadTokenService : IUploadTokenService
     }
 
     /// <summary>The reference serializer of the payload, used for text that is not ASCII.</summary>
-    private static byte[] SerializePayload(UploadTicket ticket) =>
+    private static byte[] SerializePayload(
+        string profile, string objectKey, string? ownerId, long size, string contentType, DateTimeOffset expiresAt, string? uploadId, long partSize, string? contentMd5, string? metadataDigest) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new TokenPayload
             {
-                P = ticket.Profile,
-                K = ticket.Key,
-                O = ticket.OwnerId,
-                S = ticket.Size,
-                T = ticket.ContentType,
-                E = ticket.ExpiresAt.ToUnixTimeSeconds(),
-                U = ticket.UploadId,
-                Z = ticket.PartSize == 0 ? null : ticket.PartSize,
-                M = ticket.ContentMd5,
-                D = ticket.MetadataDigest,
+                P = profile,
+                K = objectKey,
+                O = ownerId,
+                S = size,
+                T = contentType,
+                E = expiresAt.ToUnixTimeSeconds(),
+                U = uploadId,
+                Z = partSize == 0 ? null : partSize,
+                M = contentMd5,
+                D = metadataDigest,
             },
             TokenJsonContext.Default.TokenPayload);
 
