@@ -47,22 +47,23 @@ internal sealed class StoredHeaders
         _beforeMetadata.Length + metadata.Count + _afterMetadata.Length;
 
     /// <summary>Adds the stored headers and the metadata (<c>x-amz-meta-{name}</c>), as sent on a PUT or as POST fields.</summary>
-    public void AddTo(Dictionary<string, string> target, IReadOnlyList<KeyValuePair<string, string>> metadata)
+    public void AddTo(GrantParameters target, IReadOnlyList<KeyValuePair<string, string>> metadata)
     {
+        // names unique by construction: the fixed ones differ, and metadata names are unique and prefixed
         foreach (var (name, value) in _beforeMetadata)
         {
-            target[name] = value;
+            target.Add(name, value);
         }
 
         for (var i = 0; i < metadata.Count; i++)
         {
             var (key, value) = metadata[i];
-            target["x-amz-meta-" + key] = value;
+            target.Add("x-amz-meta-" + key, value);
         }
 
         foreach (var (name, value) in _afterMetadata)
         {
-            target[name] = value;
+            target.Add(name, value);
         }
     }
 

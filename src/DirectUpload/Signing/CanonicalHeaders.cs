@@ -23,7 +23,15 @@ internal readonly struct CanonicalHeaders : IDisposable
         var array = ArrayPool<Header>.Shared.Rent(capacity);
         var count = 0;
         Add(ref array, ref count, "host", host);
-        if (headers is Dictionary<string, string> dictionary)
+        if (headers is GrantParameters parameters)
+        {
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var (name, value) = parameters.At(i);
+                Add(ref array, ref count, LowerCaseName(name), TrimHeaderValue(value));
+            }
+        }
+        else if (headers is Dictionary<string, string> dictionary)
         {
             foreach (var (name, value) in dictionary)
             {

@@ -21,31 +21,29 @@ internal sealed class PostGrantSigner(SigV4Signer signer) : IGrantSigner
 
         // form fields, in the order the client sends them (file last)
         var capacity = 7 + profile.StoredHeaders.CountWith(upload.Metadata) + (upload.ContentMd5 is null ? 0 : 1) + (credentials.SessionToken is null ? 0 : 1);
-        var fields = new Dictionary<string, string>(capacity, StringComparer.Ordinal)
-        {
-            ["key"] = upload.Key,
-            ["Content-Type"] = upload.ContentType,
-        };
+        var fields = new GrantParameters(capacity, StringComparer.Ordinal);
+        fields.Add("key", upload.Key);
+        fields.Add("Content-Type", upload.ContentType);
         if (upload.ContentMd5 is { } md5)
         {
-            fields["Content-MD5"] = md5;
+            fields.Add("Content-MD5", md5);
         }
 
         profile.StoredHeaders.AddTo(fields, upload.Metadata);
 
-        fields["x-amz-algorithm"] = SigV4.Algorithm;
-        fields["x-amz-credential"] = scope.Credential;
-        fields["x-amz-date"] = SigV4.FormatAmzDate(upload.Now);
+        fields.Add("x-amz-algorithm", SigV4.Algorithm);
+        fields.Add("x-amz-credential", scope.Credential);
+        fields.Add("x-amz-date", SigV4.FormatAmzDate(upload.Now));
         if (credentials.SessionToken is { } sessionToken)
         {
-            fields["x-amz-security-token"] = sessionToken;
+            fields.Add("x-amz-security-token", sessionToken);
         }
 
         // the policy's conditions are the bucket then every field above, as exact matches
         var (policy, signature) = PostPolicy.CreateSigned(
             upload.ExpiresAt, upload.Bucket, fields, profile.MinSizeBytes, profile.MaxSizeBytes, scope);
-        fields["policy"] = policy;
-        fields["x-amz-signature"] = signature;
+        fields.Add("policy", policy);
+        fields.Add("x-amz-signature", signature);
         return new SignedRequest(address.BucketUrl, fields, NoHeaders);
     }
 }

@@ -64,7 +64,7 @@ internal static class PostPolicy
     public static (string Policy, string Signature) CreateSigned(
         DateTimeOffset expiration,
         string bucket,
-        Dictionary<string, string> fields,
+        GrantParameters fields,
         long minLength,
         long maxLength,
         SigningScope scope)
@@ -85,8 +85,9 @@ internal static class PostPolicy
             json.WriteFormatted(expiration.UtcDateTime, ExpirationFormat);
             json.WriteRaw("\",\"conditions\":[{\"bucket\":"u8);
             json.WriteString(bucket);
-            foreach (var (name, value) in fields)
+            for (var i = 0; i < fields.Count; i++)
             {
+                var (name, value) = fields.At(i);
                 json.WriteRaw("},{"u8);
                 json.WriteString(name);
                 json.WriteRaw(":"u8);
@@ -128,7 +129,7 @@ internal static class PostPolicy
     }
 
     /// <summary>An upper bound of the policy's length when every name and value is ASCII, else -1.</summary>
-    private static int MaxAsciiLength(string bucket, Dictionary<string, string> fields)
+    private static int MaxAsciiLength(string bucket, GrantParameters fields)
     {
         if (!AsciiJsonWriter.IsAscii(bucket))
         {
@@ -136,8 +137,9 @@ internal static class PostPolicy
         }
 
         var length = 160 + AsciiJsonWriter.MaxEscapedLength(bucket); // the fixed text, the date and two numbers
-        foreach (var (name, value) in fields)
+        for (var i = 0; i < fields.Count; i++)
         {
+            var (name, value) = fields.At(i);
             if (!AsciiJsonWriter.IsAscii(name, value))
             {
                 return -1;

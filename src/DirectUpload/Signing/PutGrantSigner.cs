@@ -19,20 +19,19 @@ internal sealed class PutGrantSigner(SigV4Signer signer) : IGrantSigner
         var profile = upload.Profile;
         var address = profile.Address;
         var guards = profile.PutGuardHeaders;
-        var headers = new Dictionary<string, string>(3 + profile.StoredHeaders.CountWith(upload.Metadata) + guards.Length, StringComparer.OrdinalIgnoreCase)
+        var md5 = upload.ContentMd5;
+        var headers = new GrantParameters(2 + (md5 is null ? 0 : 1) + profile.StoredHeaders.CountWith(upload.Metadata) + guards.Length, StringComparer.OrdinalIgnoreCase);
+        headers.Add("Content-Type", upload.ContentType);
+        headers.Add("Content-Length", upload.Size.ToString(CultureInfo.InvariantCulture));
+        if (md5 is not null)
         {
-            ["Content-Type"] = upload.ContentType,
-            ["Content-Length"] = upload.Size.ToString(CultureInfo.InvariantCulture),
-        };
-        if (upload.ContentMd5 is { } md5)
-        {
-            headers["Content-MD5"] = md5;
+            headers.Add("Content-MD5", md5);
         }
 
         profile.StoredHeaders.AddTo(headers, upload.Metadata);
         foreach (var (name, value) in guards)
         {
-            headers[name] = value;
+            headers.Set(name, value);
         }
 
         var url = signer.Presign("PUT", address, upload.Key, credentials, profile.Expiry, upload.Now, headers);

@@ -1,4 +1,5 @@
 using DirectUpload.Internal;
+using DirectUpload.S3.Internal;
 using DirectUpload.Tests.TestUtilities;
 using Microsoft.Extensions.Options;
 
@@ -66,7 +67,7 @@ public class ProfileRegistryTests
         resolved.Bucket.Should().Be("own-bucket");
         resolved.AllowedTypes.IsAllowed("application/pdf").Should().BeTrue();
         resolved.AllowedTypes.IsAllowed("application/pdfx").Should().BeFalse();
-        var headers = new Dictionary<string, string>();
+        var headers = new GrantParameters(3, StringComparer.OrdinalIgnoreCase);
         resolved.StoredHeaders.AddTo(headers, [new("camera", "x")]);
         headers.Should().Equal(new Dictionary<string, string>
         {
