@@ -85,6 +85,16 @@ internal ref struct AsciiJsonWriter
         _buffer[_length++] = (byte)'"';
     }
 
+    /// <summary>Writes <paramref name="property"/> (e.g. <c>,"o":</c>) and the quoted value, unless the value is <see langword="null"/>.</summary>
+    public void WriteOptional(ReadOnlySpan<byte> property, string? value)
+    {
+        if (value is not null)
+        {
+            WriteRaw(property);
+            WriteString(value);
+        }
+    }
+
     public void WriteNumber(long value)
     {
         Utf8Formatter.TryFormat(value, _buffer[_length..], out var written);

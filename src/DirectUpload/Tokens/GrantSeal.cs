@@ -42,33 +42,19 @@ internal static class GrantSeal
             var json = new AsciiJsonWriter(buffer);
             json.WriteRaw("{\"v\":1,\"p\":"u8);
             json.WriteString(profile);
-            if (owner is not null)
-            {
-                json.WriteRaw(",\"o\":"u8);
-                json.WriteString(owner);
-            }
-
+            json.WriteOptional(",\"o\":"u8, owner);
             json.WriteRaw(",\"s\":"u8);
             json.WriteNumber(size);
             json.WriteRaw(",\"t\":"u8);
             json.WriteString(contentType);
-            if (md5 is not null)
-            {
-                json.WriteRaw(",\"m\":"u8);
-                json.WriteString(md5);
-            }
+            json.WriteOptional(",\"m\":"u8, md5);
 
             if (multipart)
             {
                 json.WriteRaw(",\"u\":true"u8);
             }
 
-            if (digest is not null)
-            {
-                json.WriteRaw(",\"d\":"u8);
-                json.WriteString(digest);
-            }
-
+            json.WriteOptional(",\"d\":"u8, digest);
             json.WriteRaw("}"u8);
             return Create(key, bucket, objectKey, json.Written);
         }

@@ -57,23 +57,14 @@ internal sealed class UploadTokenService : IUploadTokenService
             json.WriteString(profile);
             json.WriteRaw(",\"k\":"u8);
             json.WriteString(objectKey);
-            if (ownerId is { } owner)
-            {
-                json.WriteRaw(",\"o\":"u8);
-                json.WriteString(owner);
-            }
-
+            json.WriteOptional(",\"o\":"u8, ownerId);
             json.WriteRaw(",\"s\":"u8);
             json.WriteNumber(size);
             json.WriteRaw(",\"t\":"u8);
             json.WriteString(contentType);
             json.WriteRaw(",\"e\":"u8);
             json.WriteNumber(expiresAt.ToUnixTimeSeconds());
-            if (uploadId is not null)
-            {
-                json.WriteRaw(",\"u\":"u8);
-                json.WriteString(uploadId);
-            }
+            json.WriteOptional(",\"u\":"u8, uploadId);
 
             if (partSize != 0)
             {
@@ -81,17 +72,8 @@ internal sealed class UploadTokenService : IUploadTokenService
                 json.WriteNumber(partSize);
             }
 
-            if (contentMd5 is { } md5)
-            {
-                json.WriteRaw(",\"m\":"u8);
-                json.WriteString(md5);
-            }
-
-            if (metadataDigest is { } digest)
-            {
-                json.WriteRaw(",\"d\":"u8);
-                json.WriteString(digest);
-            }
+            json.WriteOptional(",\"m\":"u8, contentMd5);
+            json.WriteOptional(",\"d\":"u8, metadataDigest);
 
             json.WriteRaw("}"u8);
             return CreateToken(key, json.Written);
