@@ -63,9 +63,18 @@ public sealed class UploadCatalog
     public void EnsureCreated()
     {
         using var connection = Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        // BEGIN IMMEDIATE: the web host and the workers share the catalog and may start at the same moment; one at a
+        // time checks and adds the columns (two ALTERs of the same column failed with "duplicate column name")
+        using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
-            PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS uploads (
                 key          TEXT PRIMARY KEY,
                 profile      TEXT NOT NULL,
@@ -83,15 +92,19 @@ public sealed class UploadCatalog
         foreach (var (column, type) in new[] { ("width", "INTEGER"), ("height", "INTEGER"), ("thumbnail_key", "TEXT") })
         {
             using var check = connection.CreateCommand();
+            check.Transaction = transaction;
             check.CommandText = "SELECT COUNT(*) FROM pragma_table_info('uploads') WHERE name = $name";
             check.Parameters.AddWithValue("$name", column);
             if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
             {
                 using var alter = connection.CreateCommand();
+                alter.Transaction = transaction;
                 alter.CommandText = $"ALTER TABLE uploads ADD COLUMN {column} {type} NULL";
                 alter.ExecuteNonQuery();
             }
         }
+
+        transaction.Commit();
     }
 
     /// <summary>Records what the thumbnail processor found; idempotent. The row exists: processing runs after the completion hook.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DirectUpload.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DirectUpload.IntegrationTests;
@@ -54,10 +55,27 @@ public sealed class EventHost : IAsyncDisposable
             await next(context);
             recorder.RecordPush(context.Response.StatusCode); // what RGW (or a test) got back, for the failure message
         });
+        EventHost? host = null;
+        app.Use(async (context, next) =>
+        {
+            if (host is { Unavailable: true })
+            {
+                // as a reverse proxy whose app is down: 503 after a short wait, so RGW retries a few times a second
+                await Task.Delay(200, context.RequestAborted);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
+            await next(context);
+        });
         app.MapDirectUploadEvents("/uploads/events", o => o.Secret = Secret);
         await app.StartAsync();
-        return new EventHost(app, app.BaseAddress().Port, recorder);
+        host = new EventHost(app, app.BaseAddress().Port, recorder);
+        return host;
     }
+
+    /// <summary>While set, every request is answered 503 (the app behind the host's address is down).</summary>
+    public bool Unavailable { get; set; }
 
     public ValueTask DisposeAsync() => _app.StopAndDisposeAsync();
 }
@@ -80,6 +98,9 @@ public sealed class EventRecorder : IUploadCompletedHandler, IUploadProcessor
 
     /// <summary>Records the status code a request to the host was answered with.</summary>
     public void RecordPush(int status) => _pushes.Enqueue(status);
+
+    /// <summary>How many requests were answered with <paramref name="status"/>.</summary>
+    public int PushesAnswered(int status) => _pushes.Count(s => s == status);
 
     public int HookAttempts => _hookAttempts;
 

@@ -57,11 +57,17 @@ public sealed class EventNotificationTests
         put.Key.Should().EndWith("raw/a b+c%d ü 日本.bin", "the raw RGW key with space, plus, percent and unicode round-trips");
     }
 
+    // The app is down behind its address (a proxy answers 503) while the uploads happen: the uploads succeed, RGW keeps
+    // the events in its persistent queue and retries, and once the app is back every upload is processed once. (Nothing
+    // listening at all - connection refused - was this test's first form: RGW 16.2 then retries thousands of times a
+    // second on its one notification thread, and under CI load its queue was seen to stop delivering for good, with no
+    // request reaching the host in 120 s after it came back. eng/rgw/NOTES.md, "Event pushes".)
     [Fact]
-    public async Task HostDownWhileUploadsHappenThenUpAgain_ProcessesEveryUploadOnce()
+    public async Task AppDownWhileUploadsHappenThenBackAgain_ProcessesEveryUploadOnce()
     {
         var prefix = await PrefixAsync("down");
-        var port = _port;
+        await using var host = await EventHost.StartAsync(_s3, b => Profiles(b, prefix), _port);
+        host.Unavailable = true;
         var keys = new List<string>();
         using (var issuing = _s3.CreateServices(b => Profiles(b, prefix)))
         {
@@ -70,16 +76,23 @@ public sealed class EventNotificationTests
             {
                 var body = TestData.Bytes(1000 + i);
                 var grant = await issuer.IssueAsync(Request("put", $"down-{i}.bin", body.Length));
-                (await _s3.Follower.FollowAsync(grant, body)).ShouldSucceed(HttpStatusCode.OK); // uploads succeed while the host is down
+                (await _s3.Follower.FollowAsync(grant, body)).ShouldSucceed(HttpStatusCode.OK); // uploads succeed while the app is down
                 keys.Add(grant.Key);
             }
         }
 
-        await Task.Delay(1000);
+        var deadline = DateTime.UtcNow + Patience;
+        while (host.Recorder.PushesAnswered(503) < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        host.Recorder.PushesAnswered(503).Should().BeGreaterThanOrEqualTo(3, "RGW pushes the queued events again and again while the app is down");
+        host.Recorder.Processed.Should().BeEmpty("nothing is processed while the app is down");
         var up = Stopwatch.StartNew();
-        await using var host = await EventHost.StartAsync(_s3, b => Profiles(b, prefix), port);
+        host.Unavailable = false;
         await host.Recorder.WaitForProcessedAsync(keys.Count, Patience);
-        _output.WriteLine($"all {keys.Count} queued events processed {up.Elapsed.TotalSeconds:F1} s after the host came up");
+        _output.WriteLine($"all {keys.Count} queued events processed {up.Elapsed.TotalSeconds:F1} s after the app came back");
         await Task.Delay(1500);
 
         host.Recorder.Processed.Select(p => p.Upload.Key).Should().BeEquivalentTo(keys, "every event is processed, none twice");
