@@ -26,16 +26,9 @@ var concurrency = Arg("--concurrency", 16);
 string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : throw new InvalidOperationException($"{name} is not set (bench/event-latency.sh sets it)");
 var endpoint = Env("DIRECTUPLOAD_S3_ENDPOINT");
 var bucket = Env("DIRECTUPLOAD_S3_BUCKET");
-var s3 = new AmazonS3Client(
-    new BasicAWSCredentials(Env("DIRECTUPLOAD_S3_ACCESS_KEY"), Env("DIRECTUPLOAD_S3_SECRET_KEY")),
-    new AmazonS3Config
-    {
-        ServiceURL = endpoint,
-        ForcePathStyle = true,
-        AuthenticationRegion = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") ?? "us-east-1",
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
+var s3 = DirectUpload.Testing.RgwS3.Client(
+    Env("DIRECTUPLOAD_S3_ACCESS_KEY"), Env("DIRECTUPLOAD_S3_SECRET_KEY"), endpoint,
+    Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") ?? DirectUpload.Testing.RgwS3.DefaultRegion);
 var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 var prefix = $"bench/events-{DateTime.UtcNow:yyyyMMddTHHmmss}/";
 var processedAt = new ConcurrentDictionary<string, long>();

@@ -31,16 +31,9 @@ var warmUpFile = CreateFile(64L * 1024 * 1024);
 var builder = WebApplication.CreateBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
-var s3 = new AmazonS3Client(
-    new BasicAWSCredentials(Env("DIRECTUPLOAD_S3_ACCESS_KEY"), Env("DIRECTUPLOAD_S3_SECRET_KEY")),
-    new AmazonS3Config
-    {
-        ServiceURL = endpoint,
-        ForcePathStyle = true,
-        AuthenticationRegion = Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") ?? "us-east-1",
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
+var s3 = DirectUpload.Testing.RgwS3.Client(
+    Env("DIRECTUPLOAD_S3_ACCESS_KEY"), Env("DIRECTUPLOAD_S3_SECRET_KEY"), endpoint,
+    Environment.GetEnvironmentVariable("DIRECTUPLOAD_S3_REGION") ?? DirectUpload.Testing.RgwS3.DefaultRegion);
 builder.Services.AddSingleton<IAmazonS3>(s3);
 builder.Services.AddDirectUploads(o =>
     {
