@@ -23,7 +23,11 @@ internal sealed class UploadRequestValidator
     /// <param name="resolved">The profile the request names, from the <see cref="ProfileRegistry"/>.</param>
     /// <param name="request">The request.</param>
     /// <param name="singleRequest">Whether the upload is one PUT/POST (capped at 5 GiB).</param>
-    public ValidatedUpload Validate(ResolvedProfile resolved, UploadRequest request, bool singleRequest)
+    /// <param name="withToken">
+    /// Whether to make the grant's token with its seal, from one MAC (a single-request grant whose tokens the built-in
+    /// token service makes, see <see cref="GrantSeal"/>); otherwise the seal is made alone and the token later.
+    /// </param>
+    public ValidatedUpload Validate(ResolvedProfile resolved, UploadRequest request, bool singleRequest, bool withToken = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var name = resolved.Name;
@@ -61,8 +65,16 @@ internal sealed class UploadRequestValidator
 
         var digest = StoredObjectCheck.MetadataDigest(metadata);
         var sealKey = _sealKey.Get(_profiles.Options.TokenSigningKey);
+        var expiresAt = now + resolved.Expiry;
+        if (withToken && singleRequest)
+        {
+            var (shared, token) = GrantSeal.CreateWithToken(
+                sealKey, resolved.Bucket, key, name, owner, request.Size, contentType, md5, digest, expiresAt + profile.ConfirmationGracePeriod);
+            return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, WithSeal(metadata, shared), digest, now, expiresAt, token);
+        }
+
         var seal = GrantSeal.Create(sealKey, resolved.Bucket, key, name, owner, request.Size, contentType, md5, multipart: !singleRequest, digest);
-        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, WithSeal(metadata, seal), digest, now, now + resolved.Expiry);
+        return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, WithSeal(metadata, seal), digest, now, expiresAt);
     }
 
     /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>

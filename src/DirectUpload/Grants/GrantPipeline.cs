@@ -54,7 +54,8 @@ internal sealed class GrantPipeline : IUploadPolicyIssuer
                 UploadRejectionReason.MethodNotAllowed,
                 $"Profile '{profile.Name}' uploads this file with multipart; start a multipart upload instead.");
             activity?.SetTag(DirectUploadTelemetry.TagMethod, signer.Method);
-            upload = _validator.Validate(profile, request, singleRequest: true);
+            // the built-in token service's token is made with the seal, from one MAC (GrantSeal, format g2.)
+            upload = _validator.Validate(profile, request, singleRequest: true, withToken: _tokens is UploadTokenService);
         }
         catch (UploadRejectedException e)
         {
@@ -70,10 +71,7 @@ internal sealed class GrantPipeline : IUploadPolicyIssuer
         cancellationToken.ThrowIfCancellationRequested();
         var credentials = await _s3.GetUploadCredentialsAsync().ConfigureAwait(false);
         var signed = signer.Sign(upload, credentials);
-        var tokenExpiresAt = upload.ExpiresAt + profile.Options.ConfirmationGracePeriod;
-        var token = _tokens is UploadTokenService own // the built-in service takes the parts: no ticket is built
-            ? own.CreateToken(upload.ProfileName, upload.Key, upload.OwnerId, upload.Size, upload.ContentType, tokenExpiresAt, uploadId: null, partSize: 0, upload.ContentMd5, upload.MetadataDigest)
-            : _tokens.CreateToken(upload.ToTicket(tokenExpiresAt));
+        var token = upload.Token ?? _tokens.CreateToken(upload.ToTicket(upload.ExpiresAt + profile.Options.ConfirmationGracePeriod));
 
         Log.GrantIssued(_logger, upload.ProfileName, signer.Method, upload.Size, upload.ExpiresAt);
         Log.GrantKey(_logger, upload.ProfileName, upload.Key, request.FileName);

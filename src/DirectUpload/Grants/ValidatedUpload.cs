@@ -3,7 +3,8 @@ namespace DirectUpload.Internal;
 /// <summary>An upload request that passed every check, with its profile, key and times fixed (a struct: it never leaves the request).</summary>
 /// <remarks>
 /// <see cref="Metadata"/> is what the object stores (the grant seal included); <see cref="MetadataDigest"/> is the digest
-/// tokens carry (<see cref="StoredObjectCheck.MetadataDigest"/>, the seal excluded), computed once.
+/// tokens carry (<see cref="StoredObjectCheck.MetadataDigest"/>, the seal excluded), computed once. <see cref="Token"/> is
+/// the grant's token when it was made together with the seal, from one MAC (<see cref="GrantSeal"/>, format <c>g2.</c>).
 /// </remarks>
 internal readonly record struct ValidatedUpload(
     ResolvedProfile Profile,
@@ -15,7 +16,8 @@ internal readonly record struct ValidatedUpload(
     IReadOnlyList<KeyValuePair<string, string>> Metadata,
     string? MetadataDigest,
     DateTimeOffset Now,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    string? Token = null)
 {
     public string ProfileName => Profile.Name;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -101,12 +100,38 @@ internal ref struct AsciiJsonWriter
         _length += written;
     }
 
-    /// <summary>Writes a value formatted with the invariant culture, unquoted and unescaped (the format must yield plain ASCII).</summary>
-    public void WriteFormatted<T>(T value, ReadOnlySpan<char> format)
-        where T : IUtf8SpanFormattable
+    /// <summary>
+    /// Writes a UTC instant as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (24 bytes, unquoted), the text the invariant culture's
+    /// <c>"yyyy-MM-dd'T'HH:mm:ss.fff'Z'"</c> gives, without the custom-format parser.
+    /// </summary>
+    public void WriteIsoMillisecondsUtc(DateTime utc)
     {
-        value.TryFormat(_buffer[_length..], out var written, format, CultureInfo.InvariantCulture);
-        _length += written;
+        var d = _buffer.Slice(_length, 24);
+        WriteDigits(d[..4], utc.Year);
+        d[4] = (byte)'-';
+        WriteDigits(d.Slice(5, 2), utc.Month);
+        d[7] = (byte)'-';
+        WriteDigits(d.Slice(8, 2), utc.Day);
+        d[10] = (byte)'T';
+        WriteDigits(d.Slice(11, 2), utc.Hour);
+        d[13] = (byte)':';
+        WriteDigits(d.Slice(14, 2), utc.Minute);
+        d[16] = (byte)':';
+        WriteDigits(d.Slice(17, 2), utc.Second);
+        d[19] = (byte)'.';
+        WriteDigits(d.Slice(20, 3), utc.Millisecond);
+        d[23] = (byte)'Z';
+        _length += 24;
+    }
+
+    /// <summary>Writes a non-negative number as exactly <c>destination.Length</c> decimal digits, zero-padded.</summary>
+    private static void WriteDigits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     private void WriteEscaped(char c)

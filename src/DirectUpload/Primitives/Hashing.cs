@@ -7,7 +7,10 @@ namespace DirectUpload.Internal;
 /// <summary>SHA-256 and HMAC-SHA256 of text, hashed as UTF-8 from a stack (or pooled) buffer: nothing allocated.</summary>
 internal static class Hashing
 {
-    private const int StackLimit = 1024;
+    private const int StackLimit = 2048;
+
+    [ThreadStatic]
+    private static IncrementalHash? _sha256;
 
     /// <summary>SHA-256 of the UTF-8 encoding of <paramref name="text"/>.</summary>
     public static void Sha256OfUtf8(ReadOnlySpan<char> text, Span<byte> hash)
@@ -16,10 +19,31 @@ internal static class Hashing
         var length = Encoding.UTF8.GetByteCount(text);
         var bytes = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         var written = Encoding.UTF8.GetBytes(text, bytes);
-        SHA256.HashData(bytes[..written], hash);
+        Sha256(bytes[..written], hash);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 through a context kept per thread: the one-shot <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>
+    /// creates and frees a native context on every call, which costs more than hashing a canonical request (a grant hashes one).
+    /// </summary>
+    public static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            sha256.AppendData(data);
+            sha256.GetHashAndReset(hash);
+        }
+        catch
+        {
+            // never leave a half-fed context for the next call on this thread
+            _sha256 = null;
+            sha256.Dispose();
+            throw;
         }
     }
 

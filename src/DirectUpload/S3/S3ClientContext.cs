@@ -25,6 +25,8 @@ internal sealed class S3ClientContext
     private readonly Lazy<IAmazonS3?> _uploadSigningClient;
     private AWSCredentials? _fallbackCredentials;
     private FixedCredentials? _fixedCredentials;
+    private ClientCredentials? _clientCredentials;
+    private ClientCredentials? _uploadClientCredentials;
 
     public S3ClientContext(IServiceProvider services, IOptionsMonitor<DirectUploadOptions> options)
     {
@@ -82,7 +84,7 @@ internal sealed class S3ClientContext
         var client = _uploadSigningClient.Value ?? throw new InvalidOperationException(
             $"No IAmazonS3 is registered under the service key '{key}' (DirectUploadOptions.UploadSigningClientServiceKey). Register the write-only upload identity, e.g. services.AddKeyedSingleton<IAmazonS3>(\"{key}\", ...).");
         // no fallback to the default chain here: that would be the host's own (read/delete) identity, silently
-        var own = ExplicitCredentialsOf(client) ?? throw new InvalidOperationException(
+        var own = CachedExplicitCredentialsOf(client, ref _uploadClientCredentials) ?? throw new InvalidOperationException(
             $"The IAmazonS3 registered under '{key}' (DirectUploadOptions.UploadSigningClientServiceKey) has no credentials of its own; construct it with the write-only identity's credentials.");
         return ReadCredentialsAsync(own);
     }
@@ -124,9 +126,25 @@ internal sealed class S3ClientContext
             ? explicitCredentials
             : client?.Config.DefaultAWSCredentials;
 
+    /// <summary>
+    /// <see cref="ExplicitCredentialsOf"/> read once per client: a client keeps the credentials it was constructed with, and
+    /// reading them is a reflection call that every grant would otherwise pay.
+    /// </summary>
+    private static AWSCredentials? CachedExplicitCredentialsOf(IAmazonS3? client, ref ClientCredentials? cache)
+    {
+        var cached = Volatile.Read(ref cache);
+        if (cached is null || !ReferenceEquals(cached.Client, client))
+        {
+            cached = new ClientCredentials(client, ExplicitCredentialsOf(client));
+            Volatile.Write(ref cache, cached);
+        }
+
+        return cached.Credentials;
+    }
+
     private AWSCredentials GetAwsCredentials(IAmazonS3? client)
     {
-        if (ExplicitCredentialsOf(client) is { } own)
+        if (CachedExplicitCredentialsOf(client, ref _clientCredentials) is { } own)
         {
             return own;
         }
@@ -146,4 +164,6 @@ internal sealed class S3ClientContext
     }
 
     private sealed record FixedCredentials(AWSCredentials Source, SigningCredentials Signing);
+
+    private sealed record ClientCredentials(IAmazonS3? Client, AWSCredentials? Credentials);
 }

@@ -46,12 +46,20 @@ internal readonly struct CanonicalHeaders : IDisposable
             }
         }
 
+        // a grant signs about eight headers: an insertion sort by (name, order added), no comparison delegate
         var span = array.AsSpan(0, count);
-        span.Sort(static (a, b) =>
+        for (var i = 1; i < span.Length; i++)
         {
-            var byName = string.CompareOrdinal(a.Name, b.Name);
-            return byName != 0 ? byName : a.Order.CompareTo(b.Order);
-        });
+            var header = span[i];
+            var j = i - 1;
+            while (j >= 0 && Compare(span[j], header) > 0)
+            {
+                span[j + 1] = span[j];
+                j--;
+            }
+
+            span[j + 1] = header;
+        }
 
         // keep the last of each run of equal names
         var kept = 0;
@@ -122,6 +130,12 @@ internal readonly struct CanonicalHeaders : IDisposable
     }
 
     private readonly record struct Header(string Name, string Value, int Order);
+
+    private static int Compare(in Header a, in Header b)
+    {
+        var byName = string.CompareOrdinal(a.Name, b.Name);
+        return byName != 0 ? byName : a.Order.CompareTo(b.Order);
+    }
 
     private static string TrimHeaderValue(string value)
     {

@@ -82,7 +82,7 @@ internal static class PostPolicy
         {
             var json = new AsciiJsonWriter(buffer);
             json.WriteRaw("{\"expiration\":\""u8);
-            json.WriteFormatted(expiration.UtcDateTime, ExpirationFormat);
+            json.WriteIsoMillisecondsUtc(expiration.UtcDateTime);
             json.WriteRaw("\",\"conditions\":[{\"bucket\":"u8);
             json.WriteString(bucket);
             for (var i = 0; i < fields.Count; i++)

@@ -11,52 +11,100 @@ namespace DirectUpload.Internal;
 /// later (an S3 event handler, a queue worker, another app instance) can verify what was granted with nothing but a HEAD.
 /// </summary>
 /// <remarks>
-/// Format <c>s1.</c> base64url(json) <c>.</c> base64url(HMAC-SHA256(token key, "du-seal1." + bucket + "\n" + key + "\n" + json)).
+/// <para>
+/// Format <c>s1.</c> (multipart uploads, and grants whose tokens a custom <see cref="IUploadTokenService"/> makes):
+/// base64url(json) <c>.</c> base64url(HMAC-SHA256(token key, "du-seal1." + bucket + "\n" + key + "\n" + json)).
 /// The MAC's purpose label differs from the token's (<c>du1.</c>), and the bucket and key are bound without being stored,
 /// so a seal can never be replayed as a token, nor moved to another object.
+/// </para>
+/// <para>
+/// Format <c>s2.</c> (single-request grants with the built-in token service): the seal and the grant's token come from
+/// ONE MAC, T = HMAC-SHA256(token key, "du-grant2." + key + "\n" + json), where json also holds the bucket (<c>b</c>) and
+/// the token's expiry (<c>e</c>). The seal is <c>s2.</c> base64url(json) <c>.</c> base64url(T[0..16]); the token is
+/// <c>g2.</c> base64url(json) <c>.</c> base64url(key) <c>.</c> base64url(T[16..32]). The two halves of one HMAC output are
+/// independent: the seal, which anyone who reads the object's metadata sees, tells nothing of the token's half, so a seal
+/// can still not be replayed as a token, nor a token as a seal; each is checked only against its own half. A 128-bit
+/// tag is the truncation SP 800-107 and RFC 4868 allow for HMAC-SHA256. One MAC instead of two is a third of a grant's
+/// hashing.
+/// </para>
 /// </remarks>
 internal static class GrantSeal
 {
     /// <summary>The metadata name (without <c>x-amz-meta-</c>); reserved, refused as client or profile metadata.</summary>
     public const string MetadataKey = "du-grant";
 
+    /// <summary>The prefix of the tokens made with a seal (see the remarks).</summary>
+    public const string TokenVersion = "g2.";
+
+    /// <summary>The length of each half of the shared MAC.</summary>
+    public const int TagLength = 16;
+
     private const string Version = "s1.";
     private const string Purpose = "du-seal1.";
+    private const string SharedVersion = "s2.";
+    private const string SharedPurpose = "du-grant2.";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Seals a grant's facts; the JSON is what <see cref="JsonSerializer"/> writes for <see cref="SealedFacts"/>.</summary>
     public static string Create(
-        byte[] key, string bucket, string objectKey, string profile, string? owner, long size, string contentType, string? md5, bool multipart, string? digest)
+        byte[] key, string bucket, string objectKey, string profile, string? owner, long size, string contentType, string? md5, bool multipart, string? digest) =>
+        Seal(key, bucket, objectKey, new Facts(1, null, profile, owner, size, contentType, null, md5, multipart, digest)).Seal;
+
+    /// <summary>
+    /// Seals a single-request grant's facts and makes its token from the same MAC (format <c>s2.</c>/<c>g2.</c>, see the
+    /// remarks). The JSON is what <see cref="JsonSerializer"/> writes for <see cref="SealedFacts"/> with <c>v</c> = 2.
+    /// </summary>
+    public static (string Seal, string Token) CreateWithToken(
+        byte[] key, string bucket, string objectKey, string profile, string? owner, long size, string contentType, string? md5, string? digest, DateTimeOffset tokenExpiresAt)
     {
-        if (!AsciiJsonWriter.IsAscii(profile, owner, contentType, md5, digest))
+        var (seal, token) = Seal(key, bucket, objectKey, new Facts(2, bucket, profile, owner, size, contentType, tokenExpiresAt.ToUnixTimeSeconds(), md5, Multipart: false, digest));
+        return (seal, token!);
+    }
+
+    /// <summary>
+    /// Writes the facts' JSON (ASCII text, the usual case, directly into a stack or pooled buffer; other text through
+    /// <see cref="JsonSerializer"/>: the same bytes) and seals it in the facts' version: a token too for version 2.
+    /// </summary>
+    private static (string Seal, string? Token) Seal(byte[] key, string bucket, string objectKey, in Facts facts)
+    {
+        if (!AsciiJsonWriter.IsAscii(facts.B, facts.P, facts.O, facts.T, facts.M, facts.D))
         {
-            var facts = new SealedFacts { P = profile, O = owner, S = size, T = contentType, M = md5, U = multipart ? true : null, D = digest };
-            return Create(key, bucket, objectKey, JsonSerializer.SerializeToUtf8Bytes(facts, SealJsonContext.Default.SealedFacts));
+            var reference = new SealedFacts { V = facts.V, B = facts.B, P = facts.P, O = facts.O, S = facts.S, T = facts.T, E = facts.E, M = facts.M, U = facts.Multipart ? true : null, D = facts.D };
+            return Seal(key, bucket, objectKey, facts.V, JsonSerializer.SerializeToUtf8Bytes(reference, SealJsonContext.Default.SealedFacts));
         }
 
-        // ASCII text (the usual case) is written directly into a stack or pooled buffer: the same bytes, no JSON array
-        var max = 64 + AsciiJsonWriter.MaxEscapedLength(profile, owner, contentType, md5, digest);
+        var max = 96 + AsciiJsonWriter.MaxEscapedLength(facts.B, facts.P, facts.O, facts.T, facts.M, facts.D);
         byte[]? rented = null;
         var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
         try
         {
             var json = new AsciiJsonWriter(buffer);
-            json.WriteRaw("{\"v\":1,\"p\":"u8);
-            json.WriteString(profile);
-            json.WriteOptional(",\"o\":"u8, owner);
+            json.WriteRaw("{\"v\":"u8);
+            json.WriteNumber(facts.V);
+            json.WriteOptional(",\"b\":"u8, facts.B);
+            json.WriteRaw(",\"p\":"u8);
+            json.WriteString(facts.P);
+            json.WriteOptional(",\"o\":"u8, facts.O);
             json.WriteRaw(",\"s\":"u8);
-            json.WriteNumber(size);
+            json.WriteNumber(facts.S);
             json.WriteRaw(",\"t\":"u8);
-            json.WriteString(contentType);
-            json.WriteOptional(",\"m\":"u8, md5);
+            json.WriteString(facts.T);
+            if (facts.E is { } expires)
+            {
+                json.WriteRaw(",\"e\":"u8);
+                json.WriteNumber(expires);
+            }
 
-            if (multipart)
+            json.WriteOptional(",\"m\":"u8, facts.M);
+            if (facts.Multipart)
             {
                 json.WriteRaw(",\"u\":true"u8);
             }
 
-            json.WriteOptional(",\"d\":"u8, digest);
+            json.WriteOptional(",\"d\":"u8, facts.D);
             json.WriteRaw("}"u8);
-            return Create(key, bucket, objectKey, json.Written);
+            return Seal(key, bucket, objectKey, facts.V, json.Written);
         }
         finally
         {
@@ -67,24 +115,128 @@ internal static class GrantSeal
         }
     }
 
+    private static (string Seal, string? Token) Seal(byte[] key, string bucket, string objectKey, int version, ReadOnlySpan<byte> json) =>
+        version == 2 ? CreateWithToken(key, objectKey, json) : (Create(key, bucket, objectKey, json), null);
+
+    /// <summary>The facts to seal, as <see cref="SealedFacts"/> names them (a struct: no object for the usual ASCII case).</summary>
+    private readonly record struct Facts(int V, string? B, string P, string? O, long S, string T, long? E, string? M, bool Multipart, string? D);
+
+    private static (string Seal, string Token) CreateWithToken(byte[] key, string objectKey, ReadOnlySpan<byte> json)
+    {
+        Span<byte> tag = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        SharedMac(key, reusedKey: true, objectKey, json, tag);
+        var seal = Join(SharedVersion, json, tag[..TagLength]);
+
+        // the token: "g2." facts "." key "." the second half of the MAC
+        var keyBytes = Encoding.UTF8.GetByteCount(objectKey);
+        byte[]? rented = null;
+        var utf8Key = keyBytes <= 1024 ? stackalloc byte[keyBytes] : (rented = ArrayPool<byte>.Shared.Rent(keyBytes));
+        try
+        {
+            utf8Key = utf8Key[..Encoding.UTF8.GetBytes(objectKey, utf8Key)];
+            var factsLength = Base64Url.GetEncodedLength(json.Length);
+            var keyLength = Base64Url.GetEncodedLength(utf8Key.Length);
+            var length = TokenVersion.Length + factsLength + 1 + keyLength + 1 + Base64Url.GetEncodedLength(TagLength);
+            char[]? rentedChars = null;
+            var token = length <= 1024 ? stackalloc char[length] : (rentedChars = ArrayPool<char>.Shared.Rent(length));
+            try
+            {
+                TokenVersion.CopyTo(token);
+                var at = TokenVersion.Length;
+                at += Base64Url.EncodeToChars(json, token[at..]);
+                token[at++] = '.';
+                at += Base64Url.EncodeToChars(utf8Key, token[at..]);
+                token[at++] = '.';
+                at += Base64Url.EncodeToChars(tag[TagLength..], token[at..]);
+                return (seal, new string(token[..at]));
+            }
+            finally
+            {
+                if (rentedChars is not null)
+                {
+                    ArrayPool<char>.Shared.Return(rentedChars);
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks a <c>g2.</c> token's MAC (the second half) with any of the keys and returns its facts and object key;
+    /// <see langword="null"/> when it is malformed, forged or not a <c>g2.</c> token. Expiry is the caller's to check.
+    /// </summary>
+    public static (SealedFacts Facts, string Key)? VerifyToken(IEnumerable<byte[]> keys, string token)
+    {
+        if (!token.StartsWith(TokenVersion, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = token.AsSpan(TokenVersion.Length);
+        var first = rest.IndexOf('.');
+        var last = rest.LastIndexOf('.');
+        if (first <= 0 || last <= first + 1 || last == rest.Length - 1 || rest[(first + 1)..last].Contains('.'))
+        {
+            return null;
+        }
+
+        byte[] json;
+        string objectKey;
+        byte[] mac;
+        try
+        {
+            json = Base64Url.DecodeFromChars(rest[..first]);
+            objectKey = StrictUtf8.GetString(Base64Url.DecodeFromChars(rest[(first + 1)..last]));
+            mac = Base64Url.DecodeFromChars(rest[(last + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        if (mac.Length != TagLength || objectKey.Length == 0 || !Matches(keys, objectKey, json, mac, secondHalf: true))
+        {
+            return null;
+        }
+
+        return ReadFacts(json, version: 2) is { } facts ? (facts, objectKey) : null;
+    }
+
     private static string Create(byte[] key, string bucket, string objectKey, ReadOnlySpan<byte> json)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         Mac(key, reusedKey: true, bucket, objectKey, json, mac);
+        return Join(Version, json, mac);
+    }
+
+    /// <summary>Writes <paramref name="version"/> base64url(json) "." base64url(mac) with one allocation, the string itself.</summary>
+    private static string Join(string version, ReadOnlySpan<byte> json, ReadOnlySpan<byte> mac)
+    {
         var bodyLength = Base64Url.GetEncodedLength(json.Length);
-        var length = Version.Length + bodyLength + 1 + Base64Url.GetEncodedLength(mac.Length);
+        var length = version.Length + bodyLength + 1 + Base64Url.GetEncodedLength(mac.Length);
         Span<char> seal = length <= 512 ? stackalloc char[length] : new char[length];
-        Version.CopyTo(seal);
-        Base64Url.EncodeToChars(json, seal[Version.Length..]);
-        seal[Version.Length + bodyLength] = '.';
-        Base64Url.EncodeToChars(mac, seal[(Version.Length + bodyLength + 1)..]);
+        version.CopyTo(seal);
+        Base64Url.EncodeToChars(json, seal[version.Length..]);
+        seal[version.Length + bodyLength] = '.';
+        Base64Url.EncodeToChars(mac, seal[(version.Length + bodyLength + 1)..]);
         return new string(seal);
     }
 
-    /// <summary>Verifies a seal with any of the keys; <see langword="null"/> when it is malformed or was not made for this object.</summary>
+    /// <summary>Verifies a seal (<c>s1.</c> or <c>s2.</c>) with any of the keys; <see langword="null"/> when it is malformed or was not made for this object.</summary>
     public static SealedFacts? Verify(IEnumerable<byte[]> keys, string bucket, string objectKey, string? seal)
     {
-        if (string.IsNullOrEmpty(seal) || seal.Length > 4096 || !seal.StartsWith(Version, StringComparison.Ordinal))
+        var shared = seal is not null && seal.StartsWith(SharedVersion, StringComparison.Ordinal);
+        if (string.IsNullOrEmpty(seal) || seal.Length > 4096 || !(shared || seal.StartsWith(Version, StringComparison.Ordinal)))
         {
             return null;
         }
@@ -116,6 +268,15 @@ internal static class GrantSeal
             return null;
         }
 
+        if (shared)
+        {
+            // the first half of the shared MAC, and the bucket the facts name must be this one
+            return mac.Length == TagLength && Matches(keys, objectKey, json, mac, secondHalf: false)
+                && ReadFacts(json, version: 2) is { } facts && string.Equals(facts.B, bucket, StringComparison.Ordinal)
+                ? facts
+                : null;
+        }
+
         var matched = false;
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         foreach (var key in keys)
@@ -124,37 +285,74 @@ internal static class GrantSeal
             matched |= CryptographicOperations.FixedTimeEquals(expected, mac);
         }
 
-        if (!matched)
-        {
-            return null;
-        }
+        return matched ? ReadFacts(json, version: 1) : null;
+    }
 
+    /// <summary>The facts of a seal whose MAC matched, when they are complete for their version; else <see langword="null"/>.</summary>
+    private static SealedFacts? ReadFacts(byte[] json, int version)
+    {
+        SealedFacts? facts;
         try
         {
-            var facts = JsonSerializer.Deserialize(json, SealJsonContext.Default.SealedFacts);
-            return facts is { V: 1 } && !string.IsNullOrEmpty(facts.P) && !string.IsNullOrEmpty(facts.T) && facts.S > 0 ? facts : null;
+            facts = JsonSerializer.Deserialize(json, SealJsonContext.Default.SealedFacts);
         }
         catch (JsonException)
         {
             return null;
         }
+
+        if (facts is null || facts.V != version || string.IsNullOrEmpty(facts.P) || string.IsNullOrEmpty(facts.T) || facts.S <= 0)
+        {
+            return null;
+        }
+
+        // a shared seal is a single-request grant's, with its bucket and its token's expiry; a first-version one has neither
+        return version == 2
+            ? !string.IsNullOrEmpty(facts.B) && facts.E is not null && facts.U is null ? facts : null
+            : facts.B is null && facts.E is null ? facts : null;
     }
 
+    /// <summary>Whether one half of the shared MAC of (object key, json) under any of the keys is <paramref name="tag"/> (constant time).</summary>
+    private static bool Matches(IEnumerable<byte[]> keys, string objectKey, ReadOnlySpan<byte> json, ReadOnlySpan<byte> tag, bool secondHalf)
+    {
+        var matched = false;
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        foreach (var key in keys)
+        {
+            SharedMac(key, reusedKey: false, objectKey, json, expected);
+            matched |= CryptographicOperations.FixedTimeEquals(secondHalf ? expected[TagLength..] : expected[..TagLength], tag);
+        }
+
+        return matched;
+    }
+
+    /// <summary>HMAC-SHA256(key, "du-grant2." + object key + "\n" + json), the MAC a shared seal and its token are halves of.</summary>
+    private static void SharedMac(byte[] key, bool reusedKey, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac) =>
+        Mac(key, reusedKey, SharedPurpose, bucket: null, objectKey, json, mac);
+
     /// <summary>
-    /// HMAC-SHA256(key, purpose + bucket + "\n" + key + "\n" + json), written into <paramref name="mac"/>. A long-lived key
+    /// HMAC-SHA256(key, "du-seal1." + bucket + "\n" + key + "\n" + json), written into <paramref name="mac"/>. A long-lived key
     /// (<paramref name="reusedKey"/>: the cached token key of every grant) uses a reused keyed context, which costs about
     /// half of a one-shot HMAC; verification keys are decoded per call and take the one-shot path.
     /// </summary>
-    private static void Mac(byte[] key, bool reusedKey, string bucket, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac)
+    private static void Mac(byte[] key, bool reusedKey, string bucket, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac) =>
+        Mac(key, reusedKey, Purpose, bucket, objectKey, json, mac);
+
+    /// <summary>HMAC-SHA256(key, purpose + [bucket + "\n"] + object key + "\n" + json).</summary>
+    private static void Mac(byte[] key, bool reusedKey, string purpose, string? bucket, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac)
     {
-        var max = Purpose.Length + Encoding.UTF8.GetMaxByteCount(bucket.Length + objectKey.Length) + 2 + json.Length;
+        var max = purpose.Length + Encoding.UTF8.GetMaxByteCount((bucket?.Length ?? 0) + objectKey.Length) + 2 + json.Length;
         byte[]? rented = null;
         var data = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
         try
         {
-            var written = Encoding.ASCII.GetBytes(Purpose, data);
-            written += Encoding.UTF8.GetBytes(bucket, data[written..]);
-            data[written++] = (byte)'\n';
+            var written = Encoding.ASCII.GetBytes(purpose, data);
+            if (bucket is not null)
+            {
+                written += Encoding.UTF8.GetBytes(bucket, data[written..]);
+                data[written++] = (byte)'\n';
+            }
+
             written += Encoding.UTF8.GetBytes(objectKey, data[written..]);
             data[written++] = (byte)'\n';
             json.CopyTo(data[written..]);

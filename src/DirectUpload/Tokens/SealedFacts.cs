@@ -5,8 +5,11 @@ namespace DirectUpload.Internal;
 /// <summary>What a grant vouched for, as sealed into the object's metadata (one-letter names keep it small).</summary>
 internal sealed class SealedFacts
 {
-    /// <summary>Gets or sets the format version (1).</summary>
+    /// <summary>Gets or sets the format version: 1 (a seal of its own), or 2 (a seal that shares its MAC with the grant's token).</summary>
     public int V { get; set; } = 1;
+
+    /// <summary>Gets or sets the bucket (version 2 only: its MAC binds the key, and the bucket through these facts).</summary>
+    public string? B { get; set; }
 
     /// <summary>Gets or sets the profile name.</summary>
     public string P { get; set; } = string.Empty;
@@ -19,6 +22,9 @@ internal sealed class SealedFacts
 
     /// <summary>Gets or sets the granted content type.</summary>
     public string T { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets when the grant's token stops being accepted, in Unix seconds (version 2 only).</summary>
+    public long? E { get; set; }
 
     /// <summary>Gets or sets the granted Content-MD5 (base64).</summary>
     public string? M { get; set; }

@@ -17,6 +17,8 @@ internal sealed class UploadTokenService : IUploadTokenService
     // bounds the work done on garbage input; the largest ticket the issuers can produce (a 1024-byte key, a 256-character
     // owner and a 255-character type, all in characters JSON escapes to six bytes) makes a token of about 13,000 characters
     private const int MaxTokenLength = 32 * 1024;
+    private const long MinUnixSeconds = -62_135_596_800; // DateTimeOffset.MinValue
+    private const long MaxUnixSeconds = 253_402_300_799; // DateTimeOffset.MaxValue
     private readonly IOptionsMonitor<DirectUploadOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly CurrentTokenKey _signingKey = new();
@@ -100,6 +102,11 @@ internal sealed class UploadTokenService : IUploadTokenService
             }
         }
 
+        if (token.StartsWith(GrantSeal.TokenVersion, StringComparison.Ordinal))
+        {
+            return ValidateSealedToken(token);
+        }
+
         var dot = token.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || dot != token.LastIndexOf('.') || dot == token.Length - 1)
         {
@@ -158,6 +165,36 @@ internal sealed class UploadTokenService : IUploadTokenService
             ContentMd5 = p.M,
             MetadataDigest = p.D,
             PartSize = p.Z ?? 0,
+        };
+    }
+
+    /// <summary>A single-request grant's token made with its seal (<see cref="GrantSeal"/>, format <c>g2.</c>).</summary>
+    private UploadTicket ValidateSealedToken(string token)
+    {
+        var verified = GrantSeal.VerifyToken(TokenKeys.All(_options.CurrentValue), token)
+            ?? throw Invalid("The token is malformed or its signature does not match.");
+        var (facts, key) = verified;
+        if (facts.E is not { } expires || expires is < MinUnixSeconds or > MaxUnixSeconds)
+        {
+            throw Invalid("The token's payload is incomplete.");
+        }
+
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(expires);
+        if (_timeProvider.GetUtcNow() >= expiresAt)
+        {
+            throw new UploadRejectedException(UploadRejectionReason.Expired, "The token has expired.");
+        }
+
+        return new UploadTicket
+        {
+            Profile = facts.P,
+            Key = key,
+            OwnerId = facts.O,
+            Size = facts.S,
+            ContentType = facts.T,
+            ExpiresAt = expiresAt,
+            ContentMd5 = facts.M,
+            MetadataDigest = facts.D,
         };
     }
 

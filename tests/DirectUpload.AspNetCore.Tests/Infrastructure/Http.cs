@@ -60,11 +60,22 @@ public static class Http
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p.Length > 1 ? p[1] : string.Empty), StringComparer.Ordinal);
 
-    /// <summary>The JSON payload of an upload token (base64url before the dot).</summary>
+    /// <summary>
+    /// The JSON payload of an upload token: base64url before the dot (a multipart token), or after the <c>g2.</c> prefix
+    /// (a single-request grant's token, made with its seal; its key is the second part, added here as <c>k</c>).
+    /// </summary>
     public static JsonElement TokenPayload(string token)
     {
-        var body = token[..token.IndexOf('.', StringComparison.Ordinal)];
-        using var document = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(body));
+        var (start, end) = PayloadRange(token);
+        var json = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(start, end - start)));
+        if (start > 0)
+        {
+            var keyEnd = token.LastIndexOf('.');
+            var key = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(end + 1, keyEnd - end - 1)));
+            json = json[..^1] + ",\"k\":" + JsonSerializer.Serialize(key) + "}";
+        }
+
+        using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
 
@@ -74,13 +85,18 @@ public static class Http
     /// </summary>
     public static string Tamper(string token)
     {
-        var dot = token.IndexOf('.', StringComparison.Ordinal);
-        var payload = System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(0, dot));
-        var json = Encoding.UTF8.GetString(payload);
+        var (start, end) = PayloadRange(token);
+        var json = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(start, end - start)));
         var size = TokenPayload(token).GetProperty("s").GetInt64();
         var edited = json.Replace($"\"s\":{size}", $"\"s\":{size + 1}", StringComparison.Ordinal);
         edited.Should().NotBe(json, "the tampering must change the payload");
-        return string.Concat(System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(edited)), token.AsSpan(dot));
+        return string.Concat(token.AsSpan(0, start), System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(edited)), token.AsSpan(end));
+    }
+
+    private static (int Start, int End) PayloadRange(string token)
+    {
+        var start = token.StartsWith("g2.", StringComparison.Ordinal) ? 3 : 0;
+        return (start, token.IndexOf('.', start));
     }
 }
 

@@ -1,7 +1,7 @@
 // The photo album: uploads images with the DirectUpload client, then lists them from the app's catalog
 // (GET /api/photos), each shown through a short-lived presigned GET URL.
 import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
-import { clearError, formatBytes, progressReporter, renderSession, showError } from './ui.js';
+import { clearError, formatBytes, progressReporter, renderHeader, showError } from './ui.js';
 
 const input = document.getElementById('photo-file');
 const bar = document.getElementById('photo-progress');
@@ -100,7 +100,7 @@ input.addEventListener('change', async () => {
   }
 });
 
-const me = await renderSession(document.getElementById('session'));
+const me = await renderHeader();
 hint.hidden = me.signedIn;
 document.body.dataset.ready = 'true';
 await loadGallery();

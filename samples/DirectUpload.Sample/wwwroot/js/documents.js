@@ -1,6 +1,6 @@
 // Documents: a presigned POST policy upload with the DirectUpload client, and presigned GET links.
 import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
-import { clearError, formatBytes, progressReporter, renderSession, showError } from './ui.js';
+import { clearError, formatBytes, progressReporter, renderHeader, showError } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const input = $('doc-file');
@@ -60,6 +60,6 @@ async function loadRecent() {
   $('recent-empty').hidden = uploads.length > 0;
 }
 
-await renderSession($('session'));
+await renderHeader();
 document.body.dataset.ready = 'true';
 await loadRecent();

@@ -1,6 +1,6 @@
 // Large files: a multipart upload with the DirectUpload client, and (for comparison only) the proxy baseline.
 import { upload } from '/_content/DirectUpload.AspNetCore/directupload.js';
-import { clearError, formatBytes, progressReporter, renderSession, showError } from './ui.js';
+import { clearError, formatBytes, progressReporter, renderHeader, showError } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const input = $('large-file');
@@ -113,6 +113,6 @@ async function loadRecent() {
   $('recent-empty').hidden = uploads.length > 0;
 }
 
-await renderSession($('session'));
+await renderHeader();
 document.body.dataset.ready = 'true';
 await loadRecent();

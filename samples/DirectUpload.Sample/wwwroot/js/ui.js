@@ -43,8 +43,41 @@ export function progressReporter(bar, output) {
   };
 }
 
+const PAGES = [
+  ['/', 'Photo album'],
+  ['/documents.html', 'Documents'],
+  ['/large.html', 'Large files'],
+  ['/uppy.html', 'Uppy'],
+  ['/uppy-multipart.html', 'Uppy multipart'],
+];
+
+/**
+ * Renders the page's <header class="site"> (the same on every page: brand, navigation with the current page marked,
+ * and the "signed in as … / sign in" corner); resolves to the session.
+ */
+export async function renderHeader() {
+  const header = document.querySelector('header.site');
+  const brand = document.createElement('span');
+  brand.className = 'brand';
+  brand.textContent = 'DirectUpload sample';
+  const nav = document.createElement('nav');
+  const here = location.pathname === '/index.html' ? '/' : location.pathname;
+  for (const [href, label] of PAGES) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = label;
+    if (href === here) a.setAttribute('aria-current', 'page');
+    nav.append(a);
+  }
+  const session = document.createElement('div');
+  session.className = 'session';
+  session.id = 'session';
+  header.replaceChildren(brand, nav, session);
+  return renderSession(session);
+}
+
 /** Renders the "signed in as … / sign in" corner of the header; resolves to the session. */
-export async function renderSession(container) {
+async function renderSession(container) {
   let me = { signedIn: false, name: null };
   try {
     const response = await fetch('/api/me', { credentials: 'same-origin' });

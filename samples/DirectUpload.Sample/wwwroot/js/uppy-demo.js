@@ -9,12 +9,12 @@
 // directupload.js for multipart). Uppy sends only Content-Type, but a PUT grant signs more (If-None-Match: *, the
 // canned ACL, empty x-amz-tagging / x-amz-website-redirect-location, and any metadata): the small XMLHttpRequest hook
 // below adds exactly the grant's other headers to Uppy's PUT of that grant's URL, so S3 still sees what was signed.
-import { clearError, loadUppy, renderSession, showError } from './ui.js';
+import { clearError, loadUppy, renderHeader, showError } from './ui.js';
 
 const profile = 'photos';
 const $ = (id) => document.getElementById(id);
 const alertEl = $('uppy-error');
-await renderSession($('session'));
+await renderHeader();
 
 const { Uppy, Dashboard, AwsS3 } = await loadUppy($('uppy-missing'));
 

@@ -5,11 +5,11 @@
 // The only thing the page adds to a stock Uppy set-up is the file's size in its meta (`size`): Uppy sends no size when
 // it creates an upload, and DirectUpload needs it to check the profile's limit first and then sign every part with its
 // exact length. The host cuts the upload into the same parts as Uppy (Uppy's default chunk size).
-import { clearError, loadUppy, renderSession, showError } from './ui.js';
+import { clearError, loadUppy, renderHeader, showError } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const alertEl = $('uppy-error');
-await renderSession($('session'));
+await renderHeader();
 
 const { Uppy, Dashboard, AwsS3 } = await loadUppy($('uppy-missing'));
 

@@ -2,7 +2,7 @@ using System.Text;
 using DirectUpload.S3.Internal;
 using DirectUpload.Tests.TestUtilities;
 
-namespace DirectUpload.Tests.S3;
+namespace DirectUpload.Tests.Signing;
 
 /// <summary>AWS's published worked examples (docs: "Authenticating Requests: Using Query Parameters" and "Example: Browser-Based Upload using HTTP POST").</summary>
 public class SigV4SignerKnownAnswerTests

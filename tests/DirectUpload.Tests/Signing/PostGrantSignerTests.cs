@@ -4,9 +4,9 @@ using Amazon.Runtime;
 using DirectUpload.Tests.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DirectUpload.Tests.S3;
+namespace DirectUpload.Tests.Signing;
 
-public class S3PresignedPostIssuerTests
+public class PostGrantSignerTests
 {
     private const string Credential = TestServices.AccessKey + "/20261121/us-east-1/s3/aws4_request";
 

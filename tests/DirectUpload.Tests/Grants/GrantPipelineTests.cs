@@ -1,9 +1,9 @@
 using DirectUpload.Tests.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DirectUpload.Tests.Internal;
+namespace DirectUpload.Tests.Grants;
 
-public class DirectUploadIssuerTests
+public class GrantPipelineTests
 {
     private const long Threshold = 100L * 1024 * 1024;
 
@@ -12,7 +12,7 @@ public class DirectUploadIssuerTests
     [InlineData("post", 1, "POST")]
     [InlineData("auto", 1, "PUT")]
     [InlineData("auto", Threshold - 1, "PUT")]
-    public async Task IssueAsync_ProfileMethod_RoutesToThatIssuer(string profile, long size, string expectedMethod)
+    public async Task IssueAsync_ProfileMethod_SignsWithThatMethod(string profile, long size, string expectedMethod)
     {
         using var services = CreateServices();
 

@@ -9,7 +9,7 @@ using DirectUpload.S3.Internal;
 using DirectUpload.Tests.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DirectUpload.Tests.S3;
+namespace DirectUpload.Tests.Signing;
 
 /// <summary>
 /// Our signer against the AWS SDK's own <see cref="AmazonS3Client.GetPreSignedURL"/> for the same instant, credentials,

@@ -3,9 +3,9 @@ using Amazon.Runtime;
 using DirectUpload.Tests.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DirectUpload.Tests.S3;
+namespace DirectUpload.Tests.Signing;
 
-public class S3PresignedPutIssuerTests
+public class PutGrantSignerTests
 {
     private static readonly DateTimeOffset Now = TestServices.Now;
 
@@ -70,7 +70,7 @@ public class S3PresignedPutIssuerTests
             ["Content-Length"] = "1234",
             ["x-amz-meta-du-grant"] = grant.Headers["x-amz-meta-du-grant"],
         });
-        grant.Headers["x-amz-meta-du-grant"].Should().StartWith("s1.");
+        grant.Headers["x-amz-meta-du-grant"].Should().StartWith("s2.", "a single-request grant's seal shares its MAC with the token");
         var query = QueryString.Parameters(grant.Url);
         query["X-Amz-SignedHeaders"].Should().Be("content-length;content-type;host;x-amz-meta-du-grant");
         query["X-Amz-Algorithm"].Should().Be("AWS4-HMAC-SHA256");
