@@ -5,6 +5,21 @@ internal static class MetadataRules
 {
     public const int MaxMetadataBytes = 2048;
 
+    /// <summary>
+    /// The size S3 counts against its 2 KB limit of user metadata: the bytes of every name (without <c>x-amz-meta-</c>) and
+    /// value. Names and values are ASCII here (checked before), so characters are bytes.
+    /// </summary>
+    public static int ByteCount(IReadOnlyList<KeyValuePair<string, string>> metadata)
+    {
+        var bytes = 0;
+        foreach (var (key, value) in metadata)
+        {
+            bytes += key.Length + value.Length;
+        }
+
+        return bytes;
+    }
+
     public static bool IsValidKey(string? key) =>
         !string.IsNullOrEmpty(key) && key.Length <= 128 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
@@ -63,13 +78,7 @@ internal static class MetadataRules
             }
         }
 
-        var bytes = 0;
-        foreach (var (key, value) in merged)
-        {
-            bytes += key.Length + value.Length;
-        }
-
-        if (bytes > MaxMetadataBytes)
+        if (ByteCount(merged) > MaxMetadataBytes)
         {
             throw Reject(UploadRejectionReason.MetadataNotAllowed, $"The metadata is larger than {MaxMetadataBytes} bytes.");
         }

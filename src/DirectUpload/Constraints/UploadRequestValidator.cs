@@ -77,9 +77,20 @@ internal sealed class UploadRequestValidator
         return new ValidatedUpload(resolved, key, contentType, request.Size, md5, owner, WithSeal(metadata, seal), digest, now, expiresAt);
     }
 
-    /// <summary>Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name.</summary>
+    /// <summary>
+    /// Adds the signed grant facts (<see cref="GrantSeal"/>) to the metadata, keeping it sorted by name. S3 counts the seal
+    /// against its 2 KB of user metadata too: metadata that fits alone but not with the seal is refused here, before
+    /// anything is signed, rather than by S3 when the client uploads.
+    /// </summary>
     private static KeyValuePair<string, string>[] WithSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string seal)
     {
+        if (MetadataRules.ByteCount(metadata) + GrantSeal.MetadataKey.Length + seal.Length > MetadataRules.MaxMetadataBytes)
+        {
+            throw Reject(
+                UploadRejectionReason.MetadataNotAllowed,
+                $"The metadata is larger than {MetadataRules.MaxMetadataBytes} bytes together with DirectUpload's grant seal ({GrantSeal.MetadataKey.Length + seal.Length} bytes).");
+        }
+
         var merged = new KeyValuePair<string, string>[metadata.Count + 1];
         var at = 0;
         var placed = false;

@@ -77,6 +77,7 @@ public class UploadRequestValidatorTests
         ["metadata value too long"] = (Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 1025) }), UploadRejectionReason.MetadataNotAllowed),
         ["metadata overrides profile"] = (Request(profile: "meta", metadata: new() { ["Source"] = "evil" }), UploadRejectionReason.MetadataNotAllowed),
         ["metadata over 2 KB in total"] = (Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 1024), ["lens"] = new string('y', 1024) }), UploadRejectionReason.MetadataNotAllowed),
+        ["metadata under 2 KB but over it with the grant seal"] = (Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 1000), ["lens"] = new string('y', 1000) }), UploadRejectionReason.MetadataNotAllowed),
         ["key escapes prefix"] = (Request(profile: "custom"), UploadRejectionReason.InvalidKey),
     };
 
@@ -155,6 +156,22 @@ public class UploadRequestValidatorTests
         var grant = await CreateSut(services, null).IssueAsync(Request(profile: profile, contentType: "image/png", size: size));
 
         services.GetRequiredService<IUploadTokenService>().ValidateToken(grant.Token).Size.Should().Be(size);
+    }
+
+    [Theory]
+    [InlineData(UploadMethod.Put)]
+    [InlineData(UploadMethod.Post)]
+    public async Task IssueAsync_MetadataThatFitsWithTheGrantSeal_IsSignedWithinS3sLimit(UploadMethod issuer)
+    {
+        var (services, _) = CreateServices();
+        using var __ = services;
+
+        var grant = await CreateSut(services, issuer).IssueAsync(
+            Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 800), ["lens"] = new string('y', 800) }));
+
+        var stored = (issuer == UploadMethod.Put ? grant.Headers : grant.Fields).Where(p => p.Key.StartsWith("x-amz-meta-", StringComparison.Ordinal)).ToList();
+        stored.Select(p => p.Key).Should().Contain(["x-amz-meta-camera", "x-amz-meta-lens", "x-amz-meta-source", "x-amz-meta-du-grant"]);
+        stored.Sum(p => p.Key.Length - "x-amz-meta-".Length + p.Value.Length).Should().BeLessThanOrEqualTo(2048);
     }
 
     [Fact]
