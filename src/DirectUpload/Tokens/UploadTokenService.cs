@@ -185,17 +185,7 @@ internal sealed class UploadTokenService : IUploadTokenService
             throw new UploadRejectedException(UploadRejectionReason.Expired, "The token has expired.");
         }
 
-        return new UploadTicket
-        {
-            Profile = facts.P,
-            Key = key,
-            OwnerId = facts.O,
-            Size = facts.S,
-            ContentType = facts.T,
-            ExpiresAt = expiresAt,
-            ContentMd5 = facts.M,
-            MetadataDigest = facts.D,
-        };
+        return facts.ToTicket(key) with { ExpiresAt = expiresAt };
     }
 
     /// <summary>The reference serializer of the payload, used for text that is not ASCII.</summary>
