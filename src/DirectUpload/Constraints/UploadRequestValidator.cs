@@ -84,11 +84,20 @@ internal sealed class UploadRequestValidator
     /// </summary>
     private static KeyValuePair<string, string>[] WithSeal(IReadOnlyList<KeyValuePair<string, string>> metadata, string seal)
     {
-        if (MetadataRules.ByteCount(metadata) + GrantSeal.MetadataKey.Length + seal.Length > MetadataRules.MaxMetadataBytes)
+        var sealBytes = GrantSeal.MetadataKey.Length + seal.Length;
+        if (sealBytes > MetadataRules.MaxMetadataBytes)
+        {
+            // every other sealed fact is short and ASCII; only an owner id of escaped characters (e.g. 256 emoji) gets here
+            throw Reject(
+                UploadRejectionReason.InvalidOwner,
+                $"The owner id makes the grant's seal larger than the {MetadataRules.MaxMetadataBytes} bytes of metadata S3 stores with an object.");
+        }
+
+        if (MetadataRules.ByteCount(metadata) + sealBytes > MetadataRules.MaxMetadataBytes)
         {
             throw Reject(
                 UploadRejectionReason.MetadataNotAllowed,
-                $"The metadata is larger than {MetadataRules.MaxMetadataBytes} bytes together with DirectUpload's grant seal ({GrantSeal.MetadataKey.Length + seal.Length} bytes).");
+                $"The metadata is larger than {MetadataRules.MaxMetadataBytes} bytes together with DirectUpload's grant seal ({sealBytes} bytes).");
         }
 
         var merged = new KeyValuePair<string, string>[metadata.Count + 1];

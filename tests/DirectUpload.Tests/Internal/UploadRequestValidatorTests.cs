@@ -77,6 +77,7 @@ public class UploadRequestValidatorTests
         ["metadata value too long"] = (Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 1025) }), UploadRejectionReason.MetadataNotAllowed),
         ["metadata overrides profile"] = (Request(profile: "meta", metadata: new() { ["Source"] = "evil" }), UploadRejectionReason.MetadataNotAllowed),
         ["metadata over 2 KB in total"] = (Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 1024), ["lens"] = new string('y', 1024) }), UploadRejectionReason.MetadataNotAllowed),
+        ["owner id whose seal alone is over S3's 2 KB of metadata"] = (Request(owner: string.Concat(Enumerable.Repeat("\uD83D\uDE00", 128))), UploadRejectionReason.InvalidOwner),
         ["metadata under 2 KB but over it with the grant seal"] = (Request(profile: "meta", metadata: new() { ["camera"] = new string('x', 1000), ["lens"] = new string('y', 1000) }), UploadRejectionReason.MetadataNotAllowed),
         ["key escapes prefix"] = (Request(profile: "custom"), UploadRejectionReason.InvalidKey),
     };
