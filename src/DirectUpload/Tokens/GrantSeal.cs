@@ -124,26 +124,26 @@ internal static class GrantSeal
     private static (string Seal, string Token) CreateWithToken(byte[] key, string objectKey, ReadOnlySpan<byte> json)
     {
         Span<byte> tag = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        SharedMac(key, reusedKey: true, objectKey, json, tag);
+        Mac(key, reusedKey: true, SharedPurpose, bucket: null, objectKey, json, tag);
         var seal = Join(SharedVersion, json, tag[..TagLength]);
 
-        // the token: "g2." facts "." key "." the second half of the MAC
+        // the token: "g2." facts "." key "." the second half of the MAC; the facts' base64 is the seal's, copied
+        var facts = seal.AsSpan(SharedVersion.Length, Base64Url.GetEncodedLength(json.Length));
         var keyBytes = Encoding.UTF8.GetByteCount(objectKey);
         byte[]? rented = null;
         var utf8Key = keyBytes <= 1024 ? stackalloc byte[keyBytes] : (rented = ArrayPool<byte>.Shared.Rent(keyBytes));
         try
         {
             utf8Key = utf8Key[..Encoding.UTF8.GetBytes(objectKey, utf8Key)];
-            var factsLength = Base64Url.GetEncodedLength(json.Length);
-            var keyLength = Base64Url.GetEncodedLength(utf8Key.Length);
-            var length = TokenVersion.Length + factsLength + 1 + keyLength + 1 + Base64Url.GetEncodedLength(TagLength);
+            var length = TokenVersion.Length + facts.Length + 1 + Base64Url.GetEncodedLength(utf8Key.Length) + 1 + Base64Url.GetEncodedLength(TagLength);
             char[]? rentedChars = null;
             var token = length <= 1024 ? stackalloc char[length] : (rentedChars = ArrayPool<char>.Shared.Rent(length));
             try
             {
                 TokenVersion.CopyTo(token);
                 var at = TokenVersion.Length;
-                at += Base64Url.EncodeToChars(json, token[at..]);
+                facts.CopyTo(token[at..]);
+                at += facts.Length;
                 token[at++] = '.';
                 at += Base64Url.EncodeToChars(utf8Key, token[at..]);
                 token[at++] = '.';
@@ -168,12 +168,29 @@ internal static class GrantSeal
     }
 
     /// <summary>
+    /// Whether <paramref name="text"/> is only the unpadded base64url alphabet and dots, as seals and tokens are: the
+    /// decoder skips white space and padding, which would give one seal or token many spellings.
+    /// </summary>
+    public static bool IsBase64UrlText(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Checks a <c>g2.</c> token's MAC (the second half) with any of the keys and returns its facts and object key;
     /// <see langword="null"/> when it is malformed, forged or not a <c>g2.</c> token. Expiry is the caller's to check.
     /// </summary>
     public static (SealedFacts Facts, string Key)? VerifyToken(IEnumerable<byte[]> keys, string token)
     {
-        if (!token.StartsWith(TokenVersion, StringComparison.Ordinal))
+        if (!token.StartsWith(TokenVersion, StringComparison.Ordinal) || !IsBase64UrlText(token))
         {
             return null;
         }
@@ -204,7 +221,7 @@ internal static class GrantSeal
             return null;
         }
 
-        if (mac.Length != TagLength || objectKey.Length == 0 || !Matches(keys, objectKey, json, mac, secondHalf: true))
+        if (mac.Length != TagLength || objectKey.Length == 0 || !Matches(keys, SharedPurpose, bucket: null, objectKey, json, mac, TagLength..))
         {
             return null;
         }
@@ -215,7 +232,7 @@ internal static class GrantSeal
     private static string Create(byte[] key, string bucket, string objectKey, ReadOnlySpan<byte> json)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Mac(key, reusedKey: true, bucket, objectKey, json, mac);
+        Mac(key, reusedKey: true, Purpose, bucket, objectKey, json, mac);
         return Join(Version, json, mac);
     }
 
@@ -248,12 +265,9 @@ internal static class GrantSeal
             return null;
         }
 
-        foreach (var c in rest)
+        if (!IsBase64UrlText(rest))
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
-            {
-                return null;
-            }
+            return null;
         }
 
         byte[] json;
@@ -271,21 +285,13 @@ internal static class GrantSeal
         if (shared)
         {
             // the first half of the shared MAC, and the bucket the facts name must be this one
-            return mac.Length == TagLength && Matches(keys, objectKey, json, mac, secondHalf: false)
+            return mac.Length == TagLength && Matches(keys, SharedPurpose, bucket: null, objectKey, json, mac, ..TagLength)
                 && ReadFacts(json, version: 2) is { } facts && string.Equals(facts.B, bucket, StringComparison.Ordinal)
                 ? facts
                 : null;
         }
 
-        var matched = false;
-        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        foreach (var key in keys)
-        {
-            Mac(key, reusedKey: false, bucket, objectKey, json, expected);
-            matched |= CryptographicOperations.FixedTimeEquals(expected, mac);
-        }
-
-        return matched ? ReadFacts(json, version: 1) : null;
+        return Matches(keys, Purpose, bucket, objectKey, json, mac, Range.All) ? ReadFacts(json, version: 1) : null;
     }
 
     /// <summary>The facts of a seal whose MAC matched, when they are complete for their version; else <see langword="null"/>.</summary>
@@ -312,33 +318,29 @@ internal static class GrantSeal
             : facts.B is null && facts.E is null ? facts : null;
     }
 
-    /// <summary>Whether one half of the shared MAC of (object key, json) under any of the keys is <paramref name="tag"/> (constant time).</summary>
-    private static bool Matches(IEnumerable<byte[]> keys, string objectKey, ReadOnlySpan<byte> json, ReadOnlySpan<byte> tag, bool secondHalf)
+    /// <summary>
+    /// Whether <paramref name="part"/> of the MAC of (purpose, bucket, object key, json) under any of the keys is
+    /// <paramref name="tag"/>: the whole MAC of a first-version seal, one half of a shared one (constant time, every key tried).
+    /// </summary>
+    private static bool Matches(IEnumerable<byte[]> keys, string purpose, string? bucket, string objectKey, ReadOnlySpan<byte> json, ReadOnlySpan<byte> tag, Range part)
     {
         var matched = false;
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         foreach (var key in keys)
         {
-            SharedMac(key, reusedKey: false, objectKey, json, expected);
-            matched |= CryptographicOperations.FixedTimeEquals(secondHalf ? expected[TagLength..] : expected[..TagLength], tag);
+            Mac(key, reusedKey: false, purpose, bucket, objectKey, json, expected);
+            matched |= CryptographicOperations.FixedTimeEquals(expected[part], tag);
         }
 
         return matched;
     }
 
-    /// <summary>HMAC-SHA256(key, "du-grant2." + object key + "\n" + json), the MAC a shared seal and its token are halves of.</summary>
-    private static void SharedMac(byte[] key, bool reusedKey, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac) =>
-        Mac(key, reusedKey, SharedPurpose, bucket: null, objectKey, json, mac);
-
     /// <summary>
-    /// HMAC-SHA256(key, "du-seal1." + bucket + "\n" + key + "\n" + json), written into <paramref name="mac"/>. A long-lived key
-    /// (<paramref name="reusedKey"/>: the cached token key of every grant) uses a reused keyed context, which costs about
-    /// half of a one-shot HMAC; verification keys are decoded per call and take the one-shot path.
+    /// HMAC-SHA256(key, purpose + [bucket + "\n"] + object key + "\n" + json), written into <paramref name="mac"/>: a
+    /// first-version seal's ("du-seal1.", with the bucket) or the shared one ("du-grant2.", the bucket in the facts). A
+    /// long-lived key (<paramref name="reusedKey"/>: the cached token key of every grant) uses a reused keyed context,
+    /// which costs about half of a one-shot HMAC; verification keys are decoded per call and take the one-shot path.
     /// </summary>
-    private static void Mac(byte[] key, bool reusedKey, string bucket, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac) =>
-        Mac(key, reusedKey, Purpose, bucket, objectKey, json, mac);
-
-    /// <summary>HMAC-SHA256(key, purpose + [bucket + "\n"] + object key + "\n" + json).</summary>
     private static void Mac(byte[] key, bool reusedKey, string purpose, string? bucket, string objectKey, ReadOnlySpan<byte> json, Span<byte> mac)
     {
         var max = purpose.Length + Encoding.UTF8.GetMaxByteCount((bucket?.Length ?? 0) + objectKey.Length) + 2 + json.Length;

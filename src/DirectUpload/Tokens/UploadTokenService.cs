@@ -94,12 +94,9 @@ internal sealed class UploadTokenService : IUploadTokenService
         }
 
         // only the unpadded base64url alphabet: the decoder skips white space and padding, which would give one ticket many tokens
-        foreach (var c in token)
+        if (!GrantSeal.IsBase64UrlText(token))
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.'))
-            {
-                throw Invalid("The token is not base64url.");
-            }
+            throw Invalid("The token is not base64url.");
         }
 
         if (token.StartsWith(GrantSeal.TokenVersion, StringComparison.Ordinal))
@@ -147,11 +144,7 @@ internal sealed class UploadTokenService : IUploadTokenService
             throw Invalid("The token's payload is incomplete.");
         }
 
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(p.E);
-        if (_timeProvider.GetUtcNow() >= expiresAt)
-        {
-            throw new UploadRejectedException(UploadRejectionReason.Expired, "The token has expired.");
-        }
+        var expiresAt = NotExpired(p.E);
 
         return new UploadTicket
         {
@@ -174,18 +167,24 @@ internal sealed class UploadTokenService : IUploadTokenService
         var verified = GrantSeal.VerifyToken(TokenKeys.All(_options.CurrentValue), token)
             ?? throw Invalid("The token is malformed or its signature does not match.");
         var (facts, key) = verified;
-        if (facts.E is not { } expires || expires is < MinUnixSeconds or > MaxUnixSeconds)
+        return facts.ToTicket(key) with { ExpiresAt = NotExpired(facts.E ?? throw Invalid("The token's payload is incomplete.")) };
+    }
+
+    /// <summary>A verified token's expiry, unless it has passed (or is no instant at all).</summary>
+    private DateTimeOffset NotExpired(long unixSeconds)
+    {
+        if (unixSeconds is < MinUnixSeconds or > MaxUnixSeconds)
         {
             throw Invalid("The token's payload is incomplete.");
         }
 
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(expires);
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
         if (_timeProvider.GetUtcNow() >= expiresAt)
         {
             throw new UploadRejectedException(UploadRejectionReason.Expired, "The token has expired.");
         }
 
-        return facts.ToTicket(key) with { ExpiresAt = expiresAt };
+        return expiresAt;
     }
 
     /// <summary>The reference serializer of the payload, used for text that is not ASCII.</summary>
