@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -45,7 +43,9 @@ internal sealed class CompletionLedger
     {
         var lastModified = head.LastModified is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero).ToUnixTimeSeconds() : 0;
         var identity = string.Join('\n', bucket, key, head.VersionId ?? string.Empty, head.ETag ?? string.Empty, lastModified.ToString(CultureInfo.InvariantCulture));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+        Span<byte> hash = stackalloc byte[32];
+        Hashing.Sha256OfUtf8(identity, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     public static string Numbered(string prefix, int n) => prefix + n.ToString("D4", CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace DirectUpload.Internal;
@@ -87,7 +86,7 @@ internal static class StoredObjectCheck
         }
 
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
+        Hashing.Sha256OfUtf8(text.ToString(), hash);
         return Base64Url.EncodeToString(hash[..DigestBytes]);
     }
 
