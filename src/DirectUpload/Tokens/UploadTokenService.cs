@@ -32,23 +32,15 @@ internal sealed class UploadTokenService : IUploadTokenService
     public string CreateToken(UploadTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return CreateToken(
-            ticket.Profile, ticket.Key, ticket.OwnerId, ticket.Size, ticket.ContentType, ticket.ExpiresAt, ticket.UploadId, ticket.PartSize, ticket.ContentMd5, ticket.MetadataDigest);
-    }
-
-    /// <summary>The token of a ticket given as its parts (the grant pipeline's path: no <see cref="UploadTicket"/> is built).</summary>
-    internal string CreateToken(
-        string profile, string objectKey, string? ownerId, long size, string contentType, DateTimeOffset expiresAt, string? uploadId, long partSize, string? contentMd5, string? metadataDigest)
-    {
         var key = _signingKey.Get(_options.CurrentValue.TokenSigningKey);
 
         // The payload is what JsonSerializer writes for TokenPayload; for ASCII text it is written directly (same bytes).
-        var maxJson = AsciiJsonWriter.IsAscii(profile, objectKey, ownerId, contentType, uploadId, contentMd5, metadataDigest)
-            ? 142 + AsciiJsonWriter.MaxEscapedLength(profile, objectKey, ownerId, contentType, uploadId, contentMd5, metadataDigest)
+        var maxJson = AsciiJsonWriter.IsAscii(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5, ticket.MetadataDigest)
+            ? 142 + AsciiJsonWriter.MaxEscapedLength(ticket.Profile, ticket.Key, ticket.OwnerId, ticket.ContentType, ticket.UploadId, ticket.ContentMd5, ticket.MetadataDigest)
             : -1;
         if (maxJson < 0)
         {
-            return CreateToken(key, SerializePayload(profile, objectKey, ownerId, size, contentType, expiresAt, uploadId, partSize, contentMd5, metadataDigest));
+            return CreateToken(key, SerializePayload(ticket));
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(maxJson);
@@ -56,26 +48,26 @@ internal sealed class UploadTokenService : IUploadTokenService
         {
             var json = new AsciiJsonWriter(buffer);
             json.WriteRaw("{\"v\":1,\"p\":"u8);
-            json.WriteString(profile);
+            json.WriteString(ticket.Profile);
             json.WriteRaw(",\"k\":"u8);
-            json.WriteString(objectKey);
-            json.WriteOptional(",\"o\":"u8, ownerId);
+            json.WriteString(ticket.Key);
+            json.WriteOptional(",\"o\":"u8, ticket.OwnerId);
             json.WriteRaw(",\"s\":"u8);
-            json.WriteNumber(size);
+            json.WriteNumber(ticket.Size);
             json.WriteRaw(",\"t\":"u8);
-            json.WriteString(contentType);
+            json.WriteString(ticket.ContentType);
             json.WriteRaw(",\"e\":"u8);
-            json.WriteNumber(expiresAt.ToUnixTimeSeconds());
-            json.WriteOptional(",\"u\":"u8, uploadId);
+            json.WriteNumber(ticket.ExpiresAt.ToUnixTimeSeconds());
+            json.WriteOptional(",\"u\":"u8, ticket.UploadId);
 
-            if (partSize != 0)
+            if (ticket.PartSize != 0)
             {
                 json.WriteRaw(",\"z\":"u8);
-                json.WriteNumber(partSize);
+                json.WriteNumber(ticket.PartSize);
             }
 
-            json.WriteOptional(",\"m\":"u8, contentMd5);
-            json.WriteOptional(",\"d\":"u8, metadataDigest);
+            json.WriteOptional(",\"m\":"u8, ticket.ContentMd5);
+            json.WriteOptional(",\"d\":"u8, ticket.MetadataDigest);
 
             json.WriteRaw("}"u8);
             return CreateToken(key, json.Written);
@@ -188,21 +180,20 @@ internal sealed class UploadTokenService : IUploadTokenService
     }
 
     /// <summary>The reference serializer of the payload, used for text that is not ASCII.</summary>
-    private static byte[] SerializePayload(
-        string profile, string objectKey, string? ownerId, long size, string contentType, DateTimeOffset expiresAt, string? uploadId, long partSize, string? contentMd5, string? metadataDigest) =>
+    private static byte[] SerializePayload(UploadTicket ticket) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new TokenPayload
             {
-                P = profile,
-                K = objectKey,
-                O = ownerId,
-                S = size,
-                T = contentType,
-                E = expiresAt.ToUnixTimeSeconds(),
-                U = uploadId,
-                Z = partSize == 0 ? null : partSize,
-                M = contentMd5,
-                D = metadataDigest,
+                P = ticket.Profile,
+                K = ticket.Key,
+                O = ticket.OwnerId,
+                S = ticket.Size,
+                T = ticket.ContentType,
+                E = ticket.ExpiresAt.ToUnixTimeSeconds(),
+                U = ticket.UploadId,
+                Z = ticket.PartSize == 0 ? null : ticket.PartSize,
+                M = ticket.ContentMd5,
+                D = ticket.MetadataDigest,
             },
             TokenJsonContext.Default.TokenPayload);
 
