@@ -51,6 +51,33 @@ public sealed class GrantEndpointTests : IDisposable
         _app.Credentials.Calls.Should().Be(1);
     }
 
+    [Theory]
+    [InlineData("/uploads/photos", "Holiday Photo.JPG", "image/jpeg")]
+    [InlineData("/uploads/docs", "report.pdf", "application/pdf")]
+    public async Task Grant_PutAndPostProfiles_AnswerSystemTextJsonsBytesWithTheirLength(string path, string fileName, string contentType)
+    {
+        var response = await _app.As("alice").PostJsonAsync(path, Http.Grant(fileName, contentType, 4096));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.ToString().Should().Be("application/json; charset=utf-8");
+        var body = await response.Content.ReadAsByteArrayAsync();
+        response.Content.Headers.ContentLength.Should().Be(body.Length, "the grant is written in one piece, not chunked");
+
+        // the same grant, serialized by System.Text.Json under the endpoints' options, is the same bytes
+        var parsed = JsonDocument.Parse(body).RootElement;
+        var same = new UploadGrant
+        {
+            Method = parsed.GetProperty("method").GetString()!,
+            Url = parsed.GetProperty("url").GetString()!,
+            Fields = parsed.GetProperty("fields").ToStringDictionary(),
+            Headers = parsed.GetProperty("headers").ToStringDictionary(),
+            Key = parsed.GetProperty("key").GetString()!,
+            ExpiresAt = parsed.GetProperty("expiresAt").GetDateTimeOffset(),
+            Token = parsed.GetProperty("token").GetString()!,
+        };
+        body.Should().Equal(JsonSerializer.SerializeToUtf8Bytes(same, DirectUpload.AspNetCore.Internal.Json.Info<UploadGrant>()));
+    }
+
     [Fact]
     public async Task PostProfile_ReturnsFormFieldsInOrderAndNoHeaders()
     {

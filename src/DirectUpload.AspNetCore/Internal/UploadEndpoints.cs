@@ -28,7 +28,7 @@ internal sealed class UploadEndpoints
         var body = await ReadAsync<GrantRequestBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var issuer = context.RequestServices.GetRequiredService<IUploadPolicyIssuer>();
         var grant = await issuer.IssueAsync(ToUploadRequest(profile, body, caller.OwnerId), ct).ConfigureAwait(false);
-        return Ok(grant);
+        return new UploadGrantResult(grant);
     });
 
     public Task<IResult> ConfirmAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>

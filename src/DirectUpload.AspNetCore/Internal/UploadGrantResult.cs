@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using DirectUpload.S3.Internal;
+using Microsoft.AspNetCore.Http;
+
+namespace DirectUpload.AspNetCore.Internal;
+
+/// <summary>
+/// The grant endpoint's 200 answer: the grant's JSON written straight into the response as UTF-8, with a
+/// <c>Content-Length</c>. The bytes are exactly those System.Text.Json writes for <see cref="UploadGrant"/> under
+/// <see cref="Json.Options"/> (same member order and names, the default encoder's escapes, the trimmed ISO 8601 instant);
+/// a grant with text outside printable ASCII, or with a <see langword="null"/> where a string belongs, is written by
+/// System.Text.Json itself.
+/// </summary>
+/// <remarks>
+/// A grant's text is printable ASCII (URLs, keys, base64, hex), so the general writer's work (a pooled
+/// <c>Utf8JsonWriter</c>, an encoder call per string, chunked transfer) is more than the answer needs; this writer measures
+/// the answer first, then writes it in one piece.
+/// </remarks>
+internal sealed class UploadGrantResult : IResult
+{
+    private const string ContentType = "application/json; charset=utf-8";
+    private const int MaxInResponseBuffer = 16 * 1024;
+
+    // printable ASCII that the default JavaScriptEncoder writes as it is: all of 0x20–0x7E except " & ' + < > \ `
+    private static readonly SearchValues<char> Verbatim = SearchValues.Create(
+        " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private readonly UploadGrant _grant;
+
+    public UploadGrantResult(UploadGrant grant)
+    {
+        _grant = grant;
+    }
+
+    public Task ExecuteAsync(HttpContext context)
+    {
+        var length = Measure(_grant);
+        if (length < 0)
+        {
+            return Results.Json(_grant, Json.Info<UploadGrant>()).ExecuteAsync(context);
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ContentType;
+        response.ContentLength = length;
+        var writer = response.BodyWriter;
+        if (length <= MaxInResponseBuffer)
+        {
+            var span = writer.GetSpan(length);
+            if (span.Length >= length)
+            {
+                Write(_grant, span[..length]);
+                writer.Advance(length);
+                var flush = writer.FlushAsync(context.RequestAborted);
+                return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+            }
+        }
+
+        return WriteRentedAsync(writer, _grant, length, context.RequestAborted);
+    }
+
+    /// <summary>The length of the grant's JSON in bytes, or -1 when this writer does not write it (see the class).</summary>
+    internal static int Measure(UploadGrant grant)
+    {
+        // {"method":,"url":,"fields":,"headers":,"key":,"expiresAt":"","token":} (70 bytes), the quotes of the four strings
+        // and the braces of the two objects
+        var length = 70 + 8 + 4 + DateLength(grant.ExpiresAt);
+        if (!Add(ref length, grant.Method) || !Add(ref length, grant.Url) || !Add(ref length, grant.Key) || !Add(ref length, grant.Token)
+            || !AddEntries(ref length, grant.Fields) || !AddEntries(ref length, grant.Headers))
+        {
+            return -1;
+        }
+
+        return length;
+    }
+
+    /// <summary>Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure"/> bytes long.</summary>
+    internal static void Write(UploadGrant grant, Span<byte> destination)
+    {
+        var at = 0;
+        Raw(destination, ref at, "{\"method\":"u8);
+        String(destination, ref at, grant.Method);
+        Raw(destination, ref at, ",\"url\":"u8);
+        String(destination, ref at, grant.Url);
+        Raw(destination, ref at, ",\"fields\":"u8);
+        Entries(destination, ref at, grant.Fields);
+        Raw(destination, ref at, ",\"headers\":"u8);
+        Entries(destination, ref at, grant.Headers);
+        Raw(destination, ref at, ",\"key\":"u8);
+        String(destination, ref at, grant.Key);
+        Raw(destination, ref at, ",\"expiresAt\":\""u8);
+        at += WriteDate(destination[at..], grant.ExpiresAt);
+        Raw(destination, ref at, "\",\"token\":"u8);
+        String(destination, ref at, grant.Token);
+        destination[at++] = (byte)'}';
+        if (at != destination.Length)
+        {
+            throw new InvalidOperationException($"The grant's JSON took {at} bytes where {destination.Length} were measured.");
+        }
+    }
+
+    private static async Task WriteRentedAsync(System.IO.Pipelines.PipeWriter writer, UploadGrant grant, int length, CancellationToken ct)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Write(grant, rented.AsSpan(0, length));
+            await writer.WriteAsync(rented.AsMemory(0, length), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true); // a grant is a credential
+        }
+    }
+
+    private static bool Add(ref int length, string? value)
+    {
+        var escaped = EscapedLength(value);
+        length += escaped;
+        return escaped >= 0;
+    }
+
+    private static bool AddEntries(ref int length, IReadOnlyDictionary<string, string>? entries)
+    {
+        if (entries is null)
+        {
+            return false;
+        }
+
+        // each entry: its two strings, their four quotes, a colon, and a comma between entries
+        foreach (var (name, value) in Enumerate(entries))
+        {
+            var n = EscapedLength(name);
+            var v = EscapedLength(value);
+            if (n < 0 || v < 0)
+            {
+                return false;
+            }
+
+            length += n + v + 6;
+        }
+
+        length += entries.Count > 0 ? -1 : 0;
+        return true;
+    }
+
+    /// <summary>The length of <paramref name="value"/> escaped as the default encoder does, without quotes; -1 when it is null or not printable ASCII.</summary>
+    private static int EscapedLength(string? value)
+    {
+        if (value is null)
+        {
+            return -1;
+        }
+
+        var first = value.AsSpan().IndexOfAnyExcept(Verbatim);
+        if (first < 0)
+        {
+            return value.Length;
+        }
+
+        var length = value.Length;
+        foreach (var c in value.AsSpan(first))
+        {
+            switch (c)
+            {
+                case < ' ' or > '~':
+                    return -1;
+                case '\\':
+                    length += 1; // \\
+                    break;
+                case '"' or '&' or '\'' or '+' or '<' or '>' or '`':
+                    length += 5; // \u00XX
+                    break;
+            }
+        }
+
+        return length;
+    }
+
+    private static void String(Span<byte> destination, ref int at, string value)
+    {
+        destination[at++] = (byte)'"';
+        var text = value.AsSpan();
+        while (true)
+        {
+            var next = text.IndexOfAnyExcept(Verbatim);
+            var verbatim = next < 0 ? text : text[..next];
+            at += Encoding.ASCII.GetBytes(verbatim, destination[at..]);
+            if (next < 0)
+            {
+                break;
+            }
+
+            var c = text[next];
+            destination[at++] = (byte)'\\';
+            if (c == '\\')
+            {
+                destination[at++] = (byte)'\\';
+            }
+            else
+            {
+                "u00"u8.CopyTo(destination[at..]);
+                destination[at + 3] = (byte)"0123456789ABCDEF"[c >> 4];
+                destination[at + 4] = (byte)"0123456789ABCDEF"[c & 0xF];
+                at += 5;
+            }
+
+            text = text[(next + 1)..];
+        }
+
+        destination[at++] = (byte)'"';
+    }
+
+    private static void Entries(Span<byte> destination, ref int at, IReadOnlyDictionary<string, string> entries)
+    {
+        destination[at++] = (byte)'{';
+        var first = true;
+        foreach (var (name, value) in Enumerate(entries))
+        {
+            if (!first)
+            {
+                destination[at++] = (byte)',';
+            }
+
+            first = false;
+            String(destination, ref at, name);
+            destination[at++] = (byte)':';
+            String(destination, ref at, value);
+        }
+
+        destination[at++] = (byte)'}';
+    }
+
+    /// <summary>The entries in the order System.Text.Json writes them (the dictionary's own order), without boxing an enumerator for the grant's own type.</summary>
+    private static EntryList Enumerate(IReadOnlyDictionary<string, string> entries) => new(entries);
+
+    private static void Raw(Span<byte> destination, ref int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination[at..]);
+        at += bytes.Length;
+    }
+
+    private static int DateLength(DateTimeOffset value)
+    {
+        Span<byte> scratch = stackalloc byte[40];
+        return WriteDate(scratch, value);
+    }
+
+    /// <summary>The instant as System.Text.Json writes a <see cref="DateTimeOffset"/>: ISO 8601 ("O") with the fraction's trailing zeros (and then its dot) dropped.</summary>
+    private static int WriteDate(Span<byte> destination, DateTimeOffset value)
+    {
+        // "O" is yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm: the fraction is bytes 19–26, the offset the last six
+        Span<byte> full = stackalloc byte[40];
+        if (!value.TryFormat(full, out var written, "O", CultureInfo.InvariantCulture) || written != 33)
+        {
+            throw new InvalidOperationException("An instant did not format as 33 bytes of ISO 8601.");
+        }
+
+        var fractionEnd = 27;
+        while (fractionEnd > 20 && full[fractionEnd - 1] == (byte)'0')
+        {
+            fractionEnd--;
+        }
+
+        var keep = fractionEnd == 20 ? 19 : fractionEnd;
+        full[..keep].CopyTo(destination);
+        full[27..33].CopyTo(destination[keep..]);
+        return keep + 6;
+    }
+
+    /// <summary>Enumerates a grant's headers or fields: by index for <see cref="GrantParameters"/>, else through the dictionary.</summary>
+    private readonly struct EntryList
+    {
+        private readonly IReadOnlyDictionary<string, string> _entries;
+
+        public EntryList(IReadOnlyDictionary<string, string> entries)
+        {
+            _entries = entries;
+        }
+
+        public Enumerator GetEnumerator() => new(_entries);
+
+        public struct Enumerator
+        {
+            private readonly GrantParameters? _parameters;
+            private readonly IEnumerator<KeyValuePair<string, string>>? _other;
+            private int _index;
+
+            public Enumerator(IReadOnlyDictionary<string, string> entries)
+            {
+                _parameters = entries as GrantParameters;
+                _other = _parameters is null ? entries.GetEnumerator() : null;
+                _index = -1;
+            }
+
+            public readonly KeyValuePair<string, string> Current => _parameters is { } p ? p.At(_index) : _other!.Current;
+
+            public bool MoveNext() => _parameters is { } p ? ++_index < p.Count : _other!.MoveNext();
+
+            public readonly void Dispose() => _other?.Dispose();
+        }
+    }
+}

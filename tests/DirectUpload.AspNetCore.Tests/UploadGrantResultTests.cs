@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+using DirectUpload.AspNetCore.Internal;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DirectUpload.AspNetCore.Tests;
+
+/// <summary>
+/// The grant endpoint's own JSON writer (<see cref="UploadGrantResult"/>): byte for byte what System.Text.Json writes for
+/// the same grant under the endpoints' options, for every printable ASCII character in every string, for instants with
+/// and without fractions and offsets, and through System.Text.Json itself for text it does not write.
+/// </summary>
+public sealed class UploadGrantResultTests
+{
+    private static readonly DateTimeOffset Instant = new(2026, 12, 2, 3, 46, 49, TimeSpan.Zero);
+
+    public static TheoryData<int> PrintableAscii()
+    {
+        var data = new TheoryData<int>();
+        for (var c = 0x20; c <= 0x7E; c++)
+        {
+            data.Add(c);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PrintableAscii))]
+    public void Write_PrintableAsciiInEveryString_MatchesSystemTextJson(int character)
+    {
+        var c = ((char)character).ToString();
+        foreach (var grant in new[]
+        {
+            Grant(method: "P" + c),
+            Grant(url: "https://s3.example/b?x=" + c + c),
+            Grant(key: c + "uploads/a" + c),
+            Grant(token: "g2." + c),
+            Grant(fields: Entries(("na" + c + "me", "va" + c + "lue"), ("policy", c))),
+            Grant(headers: Entries((c, string.Empty), ("Content-Type", "text/plain;charset=" + c))),
+        })
+        {
+            Written(grant).Should().Equal(SystemTextJson(grant), $"character 0x{character:X2} must be written as System.Text.Json writes it");
+        }
+    }
+
+    [Theory]
+    [InlineData(0L, 0)]
+    [InlineData(1L, 0)]
+    [InlineData(1_234_500L, 0)]
+    [InlineData(9_999_999L, 0)]
+    [InlineData(5_000_000L, -330)]
+    [InlineData(0L, 840)]
+    [InlineData(10L, -720)]
+    public void Write_InstantWithFractionAndOffset_MatchesSystemTextJson(long ticks, int offsetMinutes)
+    {
+        var grant = Grant(expiresAt: Instant.ToOffset(TimeSpan.FromMinutes(offsetMinutes)).AddTicks(ticks));
+
+        Written(grant).Should().Equal(SystemTextJson(grant));
+    }
+
+    [Fact]
+    public void Write_FirstAndLastRepresentableInstants_MatchSystemTextJson()
+    {
+        foreach (var instant in new[] { DateTimeOffset.MinValue, DateTimeOffset.MaxValue, DateTimeOffset.UnixEpoch })
+        {
+            Written(Grant(expiresAt: instant)).Should().Equal(SystemTextJson(Grant(expiresAt: instant)));
+        }
+    }
+
+    [Fact]
+    public void Write_EmptyAndSingleEntryDictionaries_MatchSystemTextJson()
+    {
+        foreach (var grant in new[]
+        {
+            Grant(fields: Entries(), headers: Entries()),
+            Grant(fields: Entries(("key", "a")), headers: Entries()),
+            Grant(fields: new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" }, headers: Entries(("x", ""))),
+        })
+        {
+            Written(grant).Should().Equal(SystemTextJson(grant));
+        }
+    }
+
+    [Theory]
+    [InlineData("é")]
+    [InlineData("\u0000")]
+    [InlineData("\n")]
+    [InlineData("\u007F")]
+    [InlineData("😀")]
+    [InlineData("\uD800")]
+    public void Measure_TextOutsidePrintableAscii_IsLeftToSystemTextJson(string text)
+    {
+        UploadGrantResult.Measure(Grant(key: "a" + text)).Should().Be(-1);
+        UploadGrantResult.Measure(Grant(fields: Entries(("x-amz-meta-note", text)))).Should().Be(-1);
+        UploadGrantResult.Measure(Grant(headers: Entries((text, "v")))).Should().Be(-1);
+    }
+
+    [Fact]
+    public void Measure_NullWhereAStringBelongs_IsLeftToSystemTextJson()
+    {
+        UploadGrantResult.Measure(Grant(token: null!)).Should().Be(-1);
+        UploadGrantResult.Measure(Grant(fields: Entries(("key", null!)))).Should().Be(-1);
+        UploadGrantResult.Measure(new UploadGrant
+        {
+            Method = "PUT", Url = "u", Fields = null!, Headers = Entries(), Key = "k", ExpiresAt = Instant, Token = "t",
+        }).Should().Be(-1);
+    }
+
+    [Theory]
+    [InlineData("documents/report.pdf")]
+    [InlineData("documents/répertoire.pdf")]
+    [InlineData("documents/a\"b<c>&'+`\\.pdf")]
+    public async Task ExecuteAsync_AnyGrant_AnswersSystemTextJsonsBytesWithTheirLength(string key)
+    {
+        var grant = Grant(key: key);
+        var (context, body) = NewContext();
+
+        await new UploadGrantResult(grant).ExecuteAsync(context);
+
+        context.Response.StatusCode.Should().Be(StatusCodes.Status200OK);
+        context.Response.ContentType.Should().Be("application/json; charset=utf-8");
+        body.ToArray().Should().Equal(SystemTextJson(grant));
+        if (UploadGrantResult.Measure(grant) >= 0)
+        {
+            context.Response.ContentLength.Should().Be(body.Length, "the answer is written in one piece, with its length");
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AnswerLargerThanTheResponseBuffer_IsWrittenWhole()
+    {
+        // 40 fields of 1 KB: more than the writer asks of the response's own buffer at once
+        var grant = Grant(fields: Entries(Enumerable.Range(0, 40).Select(i => ($"x-amz-meta-f{i}", new string((char)('a' + (i % 26)), 1024))).ToArray()));
+        var (context, body) = NewContext();
+
+        await new UploadGrantResult(grant).ExecuteAsync(context);
+
+        body.ToArray().Should().Equal(SystemTextJson(grant));
+        context.Response.ContentLength.Should().Be(body.Length);
+    }
+
+    private static (HttpContext Context, MemoryStream Body) NewContext()
+    {
+        var body = new MemoryStream();
+        // the services System.Text.Json's own result needs, for the grants it writes
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        context.Response.Body = body;
+        return (context, body);
+    }
+
+    private static byte[] Written(UploadGrant grant)
+    {
+        var length = UploadGrantResult.Measure(grant);
+        length.Should().BeGreaterThan(0, "a grant of printable ASCII is written by the endpoint's own writer");
+        var bytes = new byte[length];
+        UploadGrantResult.Write(grant, bytes);
+        return bytes;
+    }
+
+    private static byte[] SystemTextJson(UploadGrant grant) => JsonSerializer.SerializeToUtf8Bytes(grant, Json.Info<UploadGrant>());
+
+    private static Dictionary<string, string> Entries(params (string Name, string Value)[] entries)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in entries)
+        {
+            result[name] = value;
+        }
+
+        return result;
+    }
+
+    private static UploadGrant Grant(
+        string method = "POST",
+        string url = "https://s3.example/bucket",
+        IReadOnlyDictionary<string, string>? fields = null,
+        IReadOnlyDictionary<string, string>? headers = null,
+        string key = "documents/01m8td6ndrm1sv5fj0pgrwxy2e-report.pdf",
+        DateTimeOffset? expiresAt = null,
+        string token = "g2.eyJ2IjoyfQ.ZG9j.DEyNP53eDq3sMddWb15zGg") => new()
+        {
+            Method = method,
+            Url = url,
+            Fields = fields ?? Entries(("key", key), ("policy", "eyJ+/="), ("x-amz-signature", "1c15")),
+            Headers = headers ?? Entries(),
+            Key = key,
+            ExpiresAt = expiresAt ?? Instant,
+            Token = token,
+        };
+}
