@@ -38,7 +38,7 @@ public sealed class RequestBodyReaderTests
     [Fact]
     public async Task ReadAsync_TrailingContentAfterABodyLargerThanASegment_IsInvalidRequest()
     {
-        var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody + " {}"), 64 * 1024, CancellationToken.None);
+        Func<Task> read = async () => await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody + " {}"), 64 * 1024, CancellationToken.None);
 
         (await read.Should().ThrowAsync<BadRequestBodyException>()).Which.Code.Should().Be("invalid_request");
     }
@@ -46,7 +46,7 @@ public sealed class RequestBodyReaderTests
     [Fact]
     public async Task ReadAsync_BodyLargerThanASegmentOverTheLimit_Is413()
     {
-        var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody), 16 * 1024, CancellationToken.None);
+        Func<Task> read = async () => await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(LargeBody), 16 * 1024, CancellationToken.None);
 
         (await read.Should().ThrowAsync<BadRequestBodyException>()).Which.Code.Should().Be("request_too_large");
     }
@@ -54,7 +54,7 @@ public sealed class RequestBodyReaderTests
     [Fact]
     public async Task ReadAsync_BodyInPiecesOverTheLimit_Is413()
     {
-        var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(Body), Body.Length - 1, CancellationToken.None);
+        Func<Task> read = async () => await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(Body), Body.Length - 1, CancellationToken.None);
 
         (await read.Should().ThrowAsync<BadRequestBodyException>()).Which.Code.Should().Be("request_too_large");
     }
@@ -73,7 +73,7 @@ public sealed class RequestBodyReaderTests
     [InlineData("{\"fileName\":")]
     public async Task ReadAsync_TrailingOrTruncatedContentInPieces_IsInvalidRequest(string json)
     {
-        var read = () => UploadEndpoints.ReadAsync<GrantRequestBody>(Context(json), 64 * 1024, CancellationToken.None);
+        Func<Task> read = async () => await UploadEndpoints.ReadAsync<GrantRequestBody>(Context(json), 64 * 1024, CancellationToken.None);
 
         (await read.Should().ThrowAsync<BadRequestBodyException>()).Which.Code.Should().Be("invalid_request");
     }

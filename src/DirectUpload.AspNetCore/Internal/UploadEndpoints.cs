@@ -23,13 +23,36 @@ internal sealed class UploadEndpoints
         _options = options;
     }
 
-    public Task<IResult> IssueGrantAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
+    /// <summary>
+    /// The grant route, the one every upload starts with: the same steps as <see cref="RunAsync"/> (authorize, read the
+    /// body, call the service, map rejections to problems) in one method, with no per-request closure or task.
+    /// </summary>
+    public async Task IssueGrantAsync(HttpContext context, string profile)
     {
-        var body = await ReadAsync<GrantRequestBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var issuer = context.RequestServices.GetRequiredService<IUploadPolicyIssuer>();
-        var grant = await issuer.IssueAsync(ToUploadRequest(profile, body, caller.OwnerId), ct).ConfigureAwait(false);
-        return new UploadGrantResult(grant);
-    });
+        var ct = context.RequestAborted;
+        IResult result;
+        try
+        {
+            var (caller, denied) = await AuthorizeAsync(context, profile).ConfigureAwait(false);
+            if (denied is null)
+            {
+                var body = await ReadAsync<GrantRequestBody>(context, _options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+                var issuer = context.RequestServices.GetRequiredService<IUploadPolicyIssuer>();
+                var grant = await issuer.IssueAsync(ToUploadRequest(profile, body, caller.OwnerId), ct).ConfigureAwait(false);
+                result = new UploadGrantResult(grant);
+            }
+            else
+            {
+                result = denied;
+            }
+        }
+        catch (Exception e) when (Problem(e, context, profile, ct) is { } problem)
+        {
+            result = problem;
+        }
+
+        await result.ExecuteAsync(context).ConfigureAwait(false);
+    }
 
     public Task<IResult> ConfirmAsync(HttpContext context, string profile) => RunAsync(context, profile, async (caller, ct) =>
     {
@@ -133,25 +156,36 @@ internal sealed class UploadEndpoints
             var (caller, denied) = await AuthorizeAsync(context, profile).ConfigureAwait(false);
             return denied ?? await handler(caller, ct).ConfigureAwait(false);
         }
-        catch (UploadRejectedException e)
+        catch (Exception e) when (Problem(e, context, profile, ct) is { } problem)
         {
-            return Problems.From(e);
+            return problem;
         }
-        catch (BadRequestBodyException e)
-        {
-            return Problems.Create(e.Status, e.Code, e.Message);
-        }
-        catch (AmazonServiceException e) when (!ct.IsCancellationRequested)
-        {
-            // the store's own words (error code, message, request id, bucket) go to the server log only;
-            // the client gets a stable code. The SDK logs nothing by default, so this is the only trace of the failure.
-            var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(EndpointLog.Category);
-            if (logger is not null)
-            {
-                EndpointLog.StorageFailed(logger, e, profile, e.ErrorCode, (int)e.StatusCode);
-            }
+    }
 
-            return Problems.Create(StatusCodes.Status502BadGateway, "storage_error", "The storage service failed the call; try again later.");
+    /// <summary>
+    /// The problem answer for what an endpoint threw: a rejection, a bad body, or the store failing the call (logged, with
+    /// the store's own words, on the server only); <see langword="null"/> for anything else, which propagates.
+    /// </summary>
+    private static IResult? Problem(Exception exception, HttpContext context, string profile, CancellationToken ct)
+    {
+        switch (exception)
+        {
+            case UploadRejectedException e:
+                return Problems.From(e);
+            case BadRequestBodyException e:
+                return Problems.Create(e.Status, e.Code, e.Message);
+            case AmazonServiceException e when !ct.IsCancellationRequested:
+                // the store's own words (error code, message, request id, bucket) go to the server log only;
+                // the client gets a stable code. The SDK logs nothing by default, so this is the only trace of the failure.
+                var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(EndpointLog.Category);
+                if (logger is not null)
+                {
+                    EndpointLog.StorageFailed(logger, e, profile, e.ErrorCode, (int)e.StatusCode);
+                }
+
+                return Problems.Create(StatusCodes.Status502BadGateway, "storage_error", "The storage service failed the call; try again later.");
+            default:
+                return null;
         }
     }
 
@@ -212,7 +246,7 @@ internal sealed class UploadEndpoints
         return (new Caller(owner), null);
     }
 
-    internal static async Task<T> ReadAsync<T>(HttpContext context, long limit, CancellationToken ct)
+    internal static async ValueTask<T> ReadAsync<T>(HttpContext context, long limit, CancellationToken ct)
         where T : class
     {
         var request = context.Request;
