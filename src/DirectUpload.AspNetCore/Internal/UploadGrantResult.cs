@@ -8,24 +8,27 @@ namespace DirectUpload.AspNetCore.Internal;
 
 /// <summary>
 /// The grant endpoint's 200 answer: the grant's JSON written straight into the response as UTF-8, with a
-/// <c>Content-Length</c>. The bytes are exactly those System.Text.Json writes for <see cref="UploadGrant"/> under
-/// <see cref="Json.Options"/> (same member order and names, the default encoder's escapes, the trimmed ISO 8601 instant);
-/// a grant with text outside printable ASCII, or with a <see langword="null"/> where a string belongs, is written by
-/// System.Text.Json itself.
+/// <c>Content-Length</c>. The bytes are those System.Text.Json writes for <see cref="UploadGrant"/> under
+/// <see cref="Json.Options"/> (same member order and names, the default encoder's escapes, the trimmed ISO 8601 instant),
+/// except that <c>+</c> is written as itself rather than as <c>\u002B</c>: the same JSON text, and base64 (the POST policy)
+/// is full of it. A grant with text outside printable ASCII, or with a <see langword="null"/> where a string belongs, is
+/// written by System.Text.Json itself.
 /// </summary>
 /// <remarks>
 /// A grant's text is printable ASCII (URLs, keys, base64, hex), so the general writer's work (a pooled
 /// <c>Utf8JsonWriter</c>, an encoder call per string, chunked transfer) is more than the answer needs; this writer measures
-/// the answer first, then writes it in one piece.
+/// the answer first, then writes it in one piece, one narrowing copy per string.
 /// </remarks>
 internal sealed class UploadGrantResult : IResult
 {
     private const string ContentType = "application/json; charset=utf-8";
     private const int MaxInResponseBuffer = 16 * 1024;
+    private const int MaxDateLength = 33;
 
-    // printable ASCII that the default JavaScriptEncoder writes as it is: all of 0x20–0x7E except " & ' + < > \ `
+    // printable ASCII written as it is: what the default JavaScriptEncoder writes as it is (all of 0x20–0x7E except
+    // " & ' + < > \ `), and +
     private static readonly SearchValues<char> Verbatim = SearchValues.Create(
-        " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
+        " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
 
     private readonly UploadGrant _grant;
 
@@ -36,7 +39,9 @@ internal sealed class UploadGrantResult : IResult
 
     public Task ExecuteAsync(HttpContext context)
     {
-        var length = Measure(_grant);
+        Span<byte> date = stackalloc byte[MaxDateLength];
+        date = date[..FormatDate(date, _grant.ExpiresAt)];
+        var length = Measure(_grant, date.Length);
         if (length < 0)
         {
             return Results.Json(_grant, Json.Info<UploadGrant>()).ExecuteAsync(context);
@@ -52,22 +57,46 @@ internal sealed class UploadGrantResult : IResult
             var span = writer.GetSpan(length);
             if (span.Length >= length)
             {
-                Write(_grant, span[..length]);
+                Write(_grant, date, span[..length]);
                 writer.Advance(length);
                 var flush = writer.FlushAsync(context.RequestAborted);
                 return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
             }
         }
 
-        return WriteRentedAsync(writer, _grant, length, context.RequestAborted);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Write(_grant, date, rented.AsSpan(0, length));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            throw;
+        }
+
+        return WriteRentedAsync(writer, rented, length, context.RequestAborted);
     }
 
     /// <summary>The length of the grant's JSON in bytes, or -1 when this writer does not write it (see the class).</summary>
     internal static int Measure(UploadGrant grant)
     {
+        Span<byte> date = stackalloc byte[MaxDateLength];
+        return Measure(grant, FormatDate(date, grant.ExpiresAt));
+    }
+
+    /// <summary>Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure(UploadGrant)"/> bytes long.</summary>
+    internal static void Write(UploadGrant grant, Span<byte> destination)
+    {
+        Span<byte> date = stackalloc byte[MaxDateLength];
+        Write(grant, date[..FormatDate(date, grant.ExpiresAt)], destination);
+    }
+
+    private static int Measure(UploadGrant grant, int dateLength)
+    {
         // {"method":,"url":,"fields":,"headers":,"key":,"expiresAt":"","token":} (70 bytes), the quotes of the four strings
         // and the braces of the two objects
-        var length = 70 + 8 + 4 + DateLength(grant.ExpiresAt);
+        var length = 70 + 8 + 4 + dateLength;
         if (!Add(ref length, grant.Method) || !Add(ref length, grant.Url) || !Add(ref length, grant.Key) || !Add(ref length, grant.Token)
             || !AddEntries(ref length, grant.Fields) || !AddEntries(ref length, grant.Headers))
         {
@@ -77,8 +106,7 @@ internal sealed class UploadGrantResult : IResult
         return length;
     }
 
-    /// <summary>Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure"/> bytes long.</summary>
-    internal static void Write(UploadGrant grant, Span<byte> destination)
+    private static void Write(UploadGrant grant, ReadOnlySpan<byte> date, Span<byte> destination)
     {
         var at = 0;
         Raw(destination, ref at, "{\"method\":"u8);
@@ -92,7 +120,7 @@ internal sealed class UploadGrantResult : IResult
         Raw(destination, ref at, ",\"key\":"u8);
         String(destination, ref at, grant.Key);
         Raw(destination, ref at, ",\"expiresAt\":\""u8);
-        at += WriteDate(destination[at..], grant.ExpiresAt);
+        Raw(destination, ref at, date);
         Raw(destination, ref at, "\",\"token\":"u8);
         String(destination, ref at, grant.Token);
         destination[at++] = (byte)'}';
@@ -102,12 +130,10 @@ internal sealed class UploadGrantResult : IResult
         }
     }
 
-    private static async Task WriteRentedAsync(System.IO.Pipelines.PipeWriter writer, UploadGrant grant, int length, CancellationToken ct)
+    private static async Task WriteRentedAsync(System.IO.Pipelines.PipeWriter writer, byte[] rented, int length, CancellationToken ct)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            Write(grant, rented.AsSpan(0, length));
             await writer.WriteAsync(rented.AsMemory(0, length), ct).ConfigureAwait(false);
         }
         finally
@@ -171,7 +197,7 @@ internal sealed class UploadGrantResult : IResult
                 case '\\':
                     length += 1; // \\
                     break;
-                case '"' or '&' or '\'' or '+' or '<' or '>' or '`':
+                case '"' or '&' or '\'' or '<' or '>' or '`':
                     length += 5; // \u00XX
                     break;
             }
@@ -243,31 +269,23 @@ internal sealed class UploadGrantResult : IResult
         at += bytes.Length;
     }
 
-    private static int DateLength(DateTimeOffset value)
-    {
-        Span<byte> scratch = stackalloc byte[40];
-        return WriteDate(scratch, value);
-    }
-
     /// <summary>The instant as System.Text.Json writes a <see cref="DateTimeOffset"/>: ISO 8601 ("O") with the fraction's trailing zeros (and then its dot) dropped.</summary>
-    private static int WriteDate(Span<byte> destination, DateTimeOffset value)
+    private static int FormatDate(Span<byte> destination, DateTimeOffset value)
     {
         // "O" is yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm: the fraction is bytes 19–26, the offset the last six
-        Span<byte> full = stackalloc byte[40];
-        if (!value.TryFormat(full, out var written, "O", CultureInfo.InvariantCulture) || written != 33)
+        if (!value.TryFormat(destination, out var written, "O", CultureInfo.InvariantCulture) || written != MaxDateLength)
         {
             throw new InvalidOperationException("An instant did not format as 33 bytes of ISO 8601.");
         }
 
         var fractionEnd = 27;
-        while (fractionEnd > 20 && full[fractionEnd - 1] == (byte)'0')
+        while (fractionEnd > 20 && destination[fractionEnd - 1] == (byte)'0')
         {
             fractionEnd--;
         }
 
         var keep = fractionEnd == 20 ? 19 : fractionEnd;
-        full[..keep].CopyTo(destination);
-        full[27..33].CopyTo(destination[keep..]);
+        destination[27..MaxDateLength].CopyTo(destination[keep..]);
         return keep + 6;
     }
 
