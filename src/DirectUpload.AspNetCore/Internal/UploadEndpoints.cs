@@ -328,8 +328,9 @@ internal sealed class UploadEndpoints
     {
         try
         {
-            return JsonSerializer.Deserialize(json, Json.Info<T>())
-                ?? throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", "The request body is null.");
+            // the grant's body, which every upload starts with, has its own reader (the same outcomes, see GrantRequestBodyReader)
+            var body = typeof(T) == typeof(GrantRequestBody) ? (T?)(object?)GrantRequestBodyReader.Read(json) : JsonSerializer.Deserialize(json, Json.Info<T>());
+            return body ?? throw new BadRequestBodyException(StatusCodes.Status400BadRequest, "invalid_request", "The request body is null.");
         }
         catch (JsonException e)
         {
