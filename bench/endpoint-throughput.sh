@@ -2,11 +2,14 @@
 # endpoint-throughput.sh — requests/s of the grant endpoint (POST /uploads/documents, MapDirectUploads, presigned-POST
 # profile, no authorization) against a bare minimal-API JSON endpoint in the SAME process, and their ratio (target ≥ 0.85).
 #
-#   bench/endpoint-throughput.sh [--rounds 5] [--seconds 6] [--warmup 5] [--connections 16] [--breakdown]
+#   bench/endpoint-throughput.sh [--rounds 9] [--seconds 4] [--warmup 15] [--connections 16] [--breakdown]
 #
 # Starts ONE bench/DirectUpload.EndpointBench process (Release, Kestrel on 127.0.0.1, a port the kernel picks) pinned to
 # core 0 with taskset, and runs wrk (Debian package, installed here when missing) pinned to core 1 with a Lua script that
-# POSTs the JSON body. After a warm-up of each endpoint it alternates a/b runs (a b, then b a, …) and prints, per run and as
+# POSTs the JSON body. After a warm-up of each endpoint (15 s: on one saturated core, tiered compilation takes that long to
+# finish with the grant's code, and a shorter warm-up leaves the first rounds far below the rest) it alternates short a/b
+# runs (a b, then b a, …; many short rounds, so that the median is robust to the load of the machine's other tenants,
+# which moves requests/s by up to 3x between rounds) and prints, per run and as
 # medians: requests/s, requests per server CPU-second (the server's user + system time from /proc, robust when other
 # processes share core 0) and bytes allocated per request (GC.GetTotalAllocatedBytes from the host); then the ratio a/b
 # both ways (median of the per-round ratios). --breakdown adds /bare-issue (the bare endpoint calling the issuer itself:
@@ -18,7 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-ROUNDS=5 SECONDS_PER_RUN=6 WARMUP=5 CONNECTIONS=16 BREAKDOWN=0
+ROUNDS=9 SECONDS_PER_RUN=4 WARMUP=15 CONNECTIONS=16 BREAKDOWN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;

@@ -17,7 +17,8 @@ namespace DirectUpload.AspNetCore.Internal;
 /// <remarks>
 /// A grant's text is printable ASCII (URLs, keys, base64, hex), so the general writer's work (a pooled
 /// <c>Utf8JsonWriter</c>, an encoder call per string, chunked transfer) is more than the answer needs; this writer measures
-/// the answer first, then writes it in one piece, one narrowing copy per string.
+/// the answer first, then writes it in one piece, one narrowing copy per string; the POST policy, which the signer keeps as
+/// its base64 bytes (<see cref="GrantParameters.AddAscii"/>), is copied as bytes and never made a string.
 /// </remarks>
 internal sealed class UploadGrantResult : IResult
 {
@@ -29,6 +30,9 @@ internal sealed class UploadGrantResult : IResult
     // " & ' + < > \ `), and +
     private static readonly SearchValues<char> Verbatim = SearchValues.Create(
         " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(
+        " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     private readonly UploadGrant _grant;
 
@@ -157,21 +161,42 @@ internal sealed class UploadGrantResult : IResult
         }
 
         // each entry: its two strings, their four quotes, a colon, and a comma between entries
-        foreach (var (name, value) in Enumerate(entries))
+        if (entries is GrantParameters parameters)
         {
-            var n = EscapedLength(name);
-            var v = EscapedLength(value);
-            if (n < 0 || v < 0)
+            // the grant's own type: by index, and a value held as ASCII bytes (the POST policy) is measured as bytes
+            for (var i = 0; i < parameters.Count; i++)
             {
-                return false;
-            }
+                var n = EscapedLength(parameters.NameAt(i));
+                var v = parameters.TryGetAscii(i, out var ascii) ? VerbatimLength(ascii) : EscapedLength(parameters.At(i).Value);
+                if (n < 0 || v < 0)
+                {
+                    return false;
+                }
 
-            length += n + v + 6;
+                length += n + v + 6;
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in entries)
+            {
+                var n = EscapedLength(name);
+                var v = EscapedLength(value);
+                if (n < 0 || v < 0)
+                {
+                    return false;
+                }
+
+                length += n + v + 6;
+            }
         }
 
         length += entries.Count > 0 ? -1 : 0;
         return true;
     }
+
+    /// <summary>The length of ASCII bytes that are written as they are, or -1 when one needs an escape (they are then left to System.Text.Json).</summary>
+    private static int VerbatimLength(ReadOnlySpan<byte> ascii) => ascii.IndexOfAnyExcept(VerbatimBytes) < 0 ? ascii.Length : -1;
 
     /// <summary>The length of <paramref name="value"/> escaped as the default encoder does, without quotes; -1 when it is null or not printable ASCII.</summary>
     private static int EscapedLength(string? value)
@@ -243,25 +268,48 @@ internal sealed class UploadGrantResult : IResult
     private static void Entries(Span<byte> destination, ref int at, IReadOnlyDictionary<string, string> entries)
     {
         destination[at++] = (byte)'{';
-        var first = true;
-        foreach (var (name, value) in Enumerate(entries))
+        if (entries is GrantParameters parameters)
         {
-            if (!first)
+            for (var i = 0; i < parameters.Count; i++)
             {
-                destination[at++] = (byte)',';
-            }
+                if (i > 0)
+                {
+                    destination[at++] = (byte)',';
+                }
 
-            first = false;
-            String(destination, ref at, name);
-            destination[at++] = (byte)':';
-            String(destination, ref at, value);
+                String(destination, ref at, parameters.NameAt(i));
+                destination[at++] = (byte)':';
+                if (parameters.TryGetAscii(i, out var ascii))
+                {
+                    destination[at++] = (byte)'"';
+                    Raw(destination, ref at, ascii);
+                    destination[at++] = (byte)'"';
+                }
+                else
+                {
+                    String(destination, ref at, parameters.At(i).Value);
+                }
+            }
+        }
+        else
+        {
+            var first = true;
+            foreach (var (name, value) in entries)
+            {
+                if (!first)
+                {
+                    destination[at++] = (byte)',';
+                }
+
+                first = false;
+                String(destination, ref at, name);
+                destination[at++] = (byte)':';
+                String(destination, ref at, value);
+            }
         }
 
         destination[at++] = (byte)'}';
     }
-
-    /// <summary>The entries in the order System.Text.Json writes them (the dictionary's own order), without boxing an enumerator for the grant's own type.</summary>
-    private static EntryList Enumerate(IReadOnlyDictionary<string, string> entries) => new(entries);
 
     private static void Raw(Span<byte> destination, ref int at, ReadOnlySpan<byte> bytes)
     {
@@ -287,38 +335,5 @@ internal sealed class UploadGrantResult : IResult
         var keep = fractionEnd == 20 ? 19 : fractionEnd;
         destination[27..MaxDateLength].CopyTo(destination[keep..]);
         return keep + 6;
-    }
-
-    /// <summary>Enumerates a grant's headers or fields: by index for <see cref="GrantParameters"/>, else through the dictionary.</summary>
-    private readonly struct EntryList
-    {
-        private readonly IReadOnlyDictionary<string, string> _entries;
-
-        public EntryList(IReadOnlyDictionary<string, string> entries)
-        {
-            _entries = entries;
-        }
-
-        public Enumerator GetEnumerator() => new(_entries);
-
-        public struct Enumerator
-        {
-            private readonly GrantParameters? _parameters;
-            private readonly IEnumerator<KeyValuePair<string, string>>? _other;
-            private int _index;
-
-            public Enumerator(IReadOnlyDictionary<string, string> entries)
-            {
-                _parameters = entries as GrantParameters;
-                _other = _parameters is null ? entries.GetEnumerator() : null;
-                _index = -1;
-            }
-
-            public readonly KeyValuePair<string, string> Current => _parameters is { } p ? p.At(_index) : _other!.Current;
-
-            public bool MoveNext() => _parameters is { } p ? ++_index < p.Count : _other!.MoveNext();
-
-            public readonly void Dispose() => _other?.Dispose();
-        }
     }
 }

@@ -1,17 +1,21 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 
 namespace DirectUpload.S3.Internal;
 
 /// <summary>
 /// The headers (PUT) or form fields (POST) of a grant, in the order they were added: one array sized by the signer, instead
 /// of a hash table for the dozen entries a grant has (a <see cref="Dictionary{TKey, TValue}"/> took about a third of a grant's
-/// allocations). Filled once by one signer, then read only.
+/// allocations). Filled once by one signer, then read only. A value added as ASCII bytes (<see cref="AddAscii"/>: the POST
+/// policy, a kilobyte of base64) becomes a string only when it is read as one; the grant endpoint writes the bytes.
 /// </summary>
 internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
 {
     private readonly KeyValuePair<string, string>[] _entries;
     private readonly StringComparer _comparer;
+    private byte[]?[]? _ascii;
+    private string?[]? _text;
     private int _count;
 
     /// <param name="capacity">The most entries the signer adds.</param>
@@ -26,15 +30,42 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
 
     public IEnumerable<string> Keys => _entries.Take(_count).Select(static e => e.Key);
 
-    public IEnumerable<string> Values => _entries.Take(_count).Select(static e => e.Value);
+    public IEnumerable<string> Values => Enumerable.Range(0, _count).Select(i => At(i).Value);
 
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The grant has no '{key}'.");
 
     /// <summary>Gets the entry at <paramref name="index"/>, in the order added.</summary>
-    public KeyValuePair<string, string> At(int index) => _entries[index];
+    public KeyValuePair<string, string> At(int index)
+    {
+        var entry = _entries[index];
+        return entry.Value is null ? new(entry.Key, TextAt(index)) : entry;
+    }
+
+    /// <summary>Gets the name of the entry at <paramref name="index"/>.</summary>
+    public string NameAt(int index) => _entries[index].Key;
 
     /// <summary>Adds a name that the caller knows is not there yet (the fixed names, and metadata, whose names are unique).</summary>
     public void Add(string name, string value) => _entries[_count++] = new(name, value);
+
+    /// <summary>Adds, as <see cref="Add"/>, a value given as ASCII bytes, which this instance owns from now on.</summary>
+    public void AddAscii(string name, byte[] value)
+    {
+        (_ascii ??= new byte[]?[_entries.Length])[_count] = value;
+        _entries[_count++] = new(name, null!);
+    }
+
+    /// <summary>Gets the ASCII bytes of a value added by <see cref="AddAscii"/>.</summary>
+    public bool TryGetAscii(int index, out ReadOnlySpan<byte> value)
+    {
+        if (_ascii?[index] is { } ascii)
+        {
+            value = ascii;
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
 
     /// <summary>Adds a name, or replaces the value of an equal one where it stands (as a dictionary's indexer does).</summary>
     public void Set(string name, string value)
@@ -47,6 +78,10 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
         else
         {
             _entries[index] = new(_entries[index].Key, value);
+            if (_ascii is not null)
+            {
+                _ascii[index] = null;
+            }
         }
     }
 
@@ -56,7 +91,7 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
     {
         ArgumentNullException.ThrowIfNull(key);
         var index = IndexOf(key);
-        value = index < 0 ? null : _entries[index].Value;
+        value = index < 0 ? null : At(index).Value;
         return index >= 0;
     }
 
@@ -64,11 +99,18 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
     {
         for (var i = 0; i < _count; i++)
         {
-            yield return _entries[i];
+            yield return At(i);
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The text of a value added as ASCII bytes, made once (readers on several threads may race to make it: same text).</summary>
+    private string TextAt(int index)
+    {
+        var texts = _text ?? Interlocked.CompareExchange(ref _text, new string?[_entries.Length], null) ?? _text;
+        return Volatile.Read(ref texts[index]) ?? Interlocked.CompareExchange(ref texts[index], Encoding.ASCII.GetString(_ascii![index]!), null) ?? texts[index]!;
+    }
 
     private int IndexOf(string name)
     {

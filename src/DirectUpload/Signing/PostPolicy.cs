@@ -60,8 +60,9 @@ internal static class PostPolicy
     /// <summary>
     /// Creates the base64 policy whose conditions are the bucket then every field (in order) as exact matches, and its
     /// signature. The JSON is the same as <see cref="Write"/>'s; for ASCII fields it is written without a JSON writer.
+    /// The policy is returned as its base64 bytes (ASCII), for <see cref="GrantParameters.AddAscii"/>.
     /// </summary>
-    public static (string Policy, string Signature) CreateSigned(
+    public static (byte[] Policy, string Signature) CreateSigned(
         DateTimeOffset expiration,
         string bucket,
         GrantParameters fields,
@@ -107,25 +108,17 @@ internal static class PostPolicy
         }
     }
 
-    /// <summary>Base64-encodes the policy and signs the base64 text: two allocations, the two strings returned.</summary>
-    private static (string Policy, string Signature) Sign(ReadOnlySpan<byte> json, SigningScope scope)
+    /// <summary>Base64-encodes the policy and signs the base64 text: two allocations, the base64 bytes and the signature returned.</summary>
+    private static (byte[] Policy, string Signature) Sign(ReadOnlySpan<byte> json, SigningScope scope)
     {
-        var length = Base64.GetMaxEncodedToUtf8Length(json.Length);
-        byte[]? rented = null;
-        var base64 = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
+        var policy = new byte[Base64.GetMaxEncodedToUtf8Length(json.Length)];
+        Base64.EncodeToUtf8(json, policy, out _, out var written);
+        if (written != policy.Length)
         {
-            Base64.EncodeToUtf8(json, base64, out _, out var written);
-            var policy = base64[..written];
-            return (Encoding.ASCII.GetString(policy), SigV4Signer.SignPolicy(policy, scope));
+            throw new InvalidOperationException("Base64 wrote fewer bytes than its own bound."); // padding makes them equal
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+
+        return (policy, SigV4Signer.SignPolicy(policy, scope));
     }
 
     /// <summary>An upper bound of the policy's length when every name and value is ASCII, else -1.</summary>
