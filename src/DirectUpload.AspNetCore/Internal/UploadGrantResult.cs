@@ -28,11 +28,9 @@ internal sealed class UploadGrantResult : IResult
 
     // printable ASCII written as it is: what the default JavaScriptEncoder writes as it is (all of 0x20–0x7E except
     // " & ' + < > \ `), and +
-    private static readonly SearchValues<char> Verbatim = SearchValues.Create(
-        " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
-
-    private static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(
-        " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~"u8);
+    private const string VerbatimCharacters = " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~";
+    private static readonly SearchValues<char> Verbatim = SearchValues.Create(VerbatimCharacters);
+    private static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(Encoding.ASCII.GetBytes(VerbatimCharacters));
 
     private readonly UploadGrant _grant;
 
@@ -83,19 +81,6 @@ internal sealed class UploadGrantResult : IResult
     }
 
     /// <summary>The length of the grant's JSON in bytes, or -1 when this writer does not write it (see the class).</summary>
-    internal static int Measure(UploadGrant grant)
-    {
-        Span<byte> date = stackalloc byte[MaxDateLength];
-        return Measure(grant, FormatDate(date, grant.ExpiresAt));
-    }
-
-    /// <summary>Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure(UploadGrant)"/> bytes long.</summary>
-    internal static void Write(UploadGrant grant, Span<byte> destination)
-    {
-        Span<byte> date = stackalloc byte[MaxDateLength];
-        Write(grant, date[..FormatDate(date, grant.ExpiresAt)], destination);
-    }
-
     private static int Measure(UploadGrant grant, int dateLength)
     {
         // {"method":,"url":,"fields":,"headers":,"key":,"expiresAt":"","token":} (70 bytes), the quotes of the four strings
@@ -110,6 +95,7 @@ internal sealed class UploadGrantResult : IResult
         return length;
     }
 
+    /// <summary>Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure"/> bytes long.</summary>
     private static void Write(UploadGrant grant, ReadOnlySpan<byte> date, Span<byte> destination)
     {
         var at = 0;
