@@ -24,6 +24,16 @@ internal static class GrantRequestBodyReader
         AllowTrailingCommas = false,
     };
 
+    // the members, as they are spelled in the contract (and that spelling's UTF-8, for the exact comparison)
+    private static readonly (string Name, byte[] Utf8, Member Member)[] Members = new (string Name, Member Member)[]
+    {
+        ("fileName", Member.FileName),
+        ("contentType", Member.ContentType),
+        ("size", Member.Size),
+        ("md5", Member.Md5),
+        ("metadata", Member.Metadata),
+    }.Select(m => (m.Name, Encoding.UTF8.GetBytes(m.Name), m.Member)).ToArray();
+
     private enum Member
     {
         Unknown,
@@ -114,29 +124,12 @@ internal static class GrantRequestBodyReader
 
     private static Member MemberOf(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("fileName"u8))
+        foreach (var (_, utf8, member) in Members)
         {
-            return Member.FileName;
-        }
-
-        if (reader.ValueTextEquals("contentType"u8))
-        {
-            return Member.ContentType;
-        }
-
-        if (reader.ValueTextEquals("size"u8))
-        {
-            return Member.Size;
-        }
-
-        if (reader.ValueTextEquals("md5"u8))
-        {
-            return Member.Md5;
-        }
-
-        if (reader.ValueTextEquals("metadata"u8))
-        {
-            return Member.Metadata;
+            if (reader.ValueTextEquals(utf8))
+            {
+                return member;
+            }
         }
 
         // not spelled exactly: matched ignoring case, as the Web defaults' case-insensitive names are. Like System.Text.Json,
@@ -148,16 +141,16 @@ internal static class GrantRequestBodyReader
             return Member.Undecided;
         }
 
-        var name = Encoding.UTF8.GetString(reader.ValueSpan);
-        return name switch
+        var text = Encoding.UTF8.GetString(reader.ValueSpan);
+        foreach (var (name, _, member) in Members)
         {
-            _ when string.Equals(name, "fileName", StringComparison.OrdinalIgnoreCase) => Member.FileName,
-            _ when string.Equals(name, "contentType", StringComparison.OrdinalIgnoreCase) => Member.ContentType,
-            _ when string.Equals(name, "size", StringComparison.OrdinalIgnoreCase) => Member.Size,
-            _ when string.Equals(name, "md5", StringComparison.OrdinalIgnoreCase) => Member.Md5,
-            _ when string.Equals(name, "metadata", StringComparison.OrdinalIgnoreCase) => Member.Metadata,
-            _ => Member.Unknown,
-        };
+            if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return member;
+            }
+        }
+
+        return Member.Unknown;
     }
 
     private static string? ReadString(ref Utf8JsonReader reader, string path) => reader.TokenType switch
