@@ -51,15 +51,15 @@ public static class GrantAllocationBudget
                 bytes += (22 + (2L * s.Length) + 7) & ~7L;
             }
 
-            // a value the grant holds as ASCII bytes (the POST policy) counts as that byte array (24 B + 1 B a byte), not as
+            // a value the grant holds as base64 bytes (the POST policy) counts as that byte array (24 B + 1 B a byte), not as
             // the string a caller who reads it gets later
             if (first.Fields is DirectUpload.S3.Internal.GrantParameters fields)
             {
                 for (var i = 0; i < fields.Count; i++)
                 {
-                    if (fields.TryGetAscii(i, out var ascii))
+                    if (fields.TryGetBase64(i, out var base64))
                     {
-                        bytes += (24 + ascii.Length + 7) & ~7L;
+                        bytes += (24 + base64.Length + 7) & ~7L;
                     }
                 }
             }
@@ -80,7 +80,7 @@ public static class GrantAllocationBudget
         foreach (var (name, value) in grant.Fields)
         {
             yield return name;
-            if (fields is null || !fields.TryGetAscii(index++, out _))
+            if (fields is null || !fields.TryGetBase64(index++, out _))
             {
                 yield return value;
             }

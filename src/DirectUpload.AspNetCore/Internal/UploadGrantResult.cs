@@ -18,7 +18,10 @@ namespace DirectUpload.AspNetCore.Internal;
 /// A grant's text is printable ASCII (URLs, keys, base64, hex), so the general writer's work (a pooled
 /// <c>Utf8JsonWriter</c>, an encoder call per string, chunked transfer) is more than the answer needs; this writer measures
 /// the answer first, then writes it in one piece, one narrowing copy per string; the POST policy, which the signer keeps as
-/// its base64 bytes (<see cref="GrantParameters.AddAscii"/>), is copied as bytes and never made a string.
+/// its base64 bytes (<see cref="GrantParameters.AddBase64"/>), is copied as bytes and never made a string, and base64 needs
+/// no escape. When no string of the grant needs an escape either (the usual case, known from measuring), the grant's
+/// strings and those of its own <see cref="GrantParameters"/> are narrowed in one copy without being searched again; the
+/// entries of any other dictionary (a custom issuer's, which could change meanwhile) are always searched as they are written.
 /// </remarks>
 internal sealed class UploadGrantResult : IResult
 {
@@ -30,7 +33,6 @@ internal sealed class UploadGrantResult : IResult
     // " & ' + < > \ `), and +
     private const string VerbatimCharacters = " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~";
     private static readonly SearchValues<char> Verbatim = SearchValues.Create(VerbatimCharacters);
-    private static readonly SearchValues<byte> VerbatimBytes = SearchValues.Create(Encoding.ASCII.GetBytes(VerbatimCharacters));
 
     private readonly UploadGrant _grant;
 
@@ -43,7 +45,7 @@ internal sealed class UploadGrantResult : IResult
     {
         Span<byte> date = stackalloc byte[MaxDateLength];
         date = date[..FormatDate(date, _grant.ExpiresAt)];
-        var length = Measure(_grant, date.Length);
+        var length = Measure(_grant, date.Length, out var verbatim);
         if (length < 0)
         {
             return Results.Json(_grant, Json.Info<UploadGrant>()).ExecuteAsync(context);
@@ -59,7 +61,7 @@ internal sealed class UploadGrantResult : IResult
             var span = writer.GetSpan(length);
             if (span.Length >= length)
             {
-                Write(_grant, date, span[..length]);
+                Write(_grant, date, span[..length], verbatim);
                 writer.Advance(length);
                 var flush = writer.FlushAsync(context.RequestAborted);
                 return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
@@ -69,7 +71,7 @@ internal sealed class UploadGrantResult : IResult
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            Write(_grant, date, rented.AsSpan(0, length));
+            Write(_grant, date, rented.AsSpan(0, length), verbatim);
         }
         catch
         {
@@ -80,39 +82,48 @@ internal sealed class UploadGrantResult : IResult
         return WriteRentedAsync(writer, rented, length, context.RequestAborted);
     }
 
-    /// <summary>The length of the grant's JSON in bytes, or -1 when this writer does not write it (see the class).</summary>
-    private static int Measure(UploadGrant grant, int dateLength)
+    /// <summary>
+    /// The length of the grant's JSON in bytes, or -1 when this writer does not write it (see the class);
+    /// <paramref name="verbatim"/> tells whether every string is written as it is (no escapes).
+    /// </summary>
+    private static int Measure(UploadGrant grant, int dateLength, out bool verbatim)
     {
         // {"method":,"url":,"fields":,"headers":,"key":,"expiresAt":"","token":} (70 bytes), the quotes of the four strings
         // and the braces of the two objects
         var length = 70 + 8 + 4 + dateLength;
-        if (!Add(ref length, grant.Method) || !Add(ref length, grant.Url) || !Add(ref length, grant.Key) || !Add(ref length, grant.Token)
-            || !AddEntries(ref length, grant.Fields) || !AddEntries(ref length, grant.Headers))
+        var escapes = 0;
+        if (!Add(ref length, ref escapes, grant.Method) || !Add(ref length, ref escapes, grant.Url) || !Add(ref length, ref escapes, grant.Key)
+            || !Add(ref length, ref escapes, grant.Token) || !AddEntries(ref length, ref escapes, grant.Fields) || !AddEntries(ref length, ref escapes, grant.Headers))
         {
+            verbatim = false;
             return -1;
         }
 
+        verbatim = escapes == 0;
         return length;
     }
 
-    /// <summary>Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure"/> bytes long.</summary>
-    private static void Write(UploadGrant grant, ReadOnlySpan<byte> date, Span<byte> destination)
+    /// <summary>
+    /// Writes the grant's JSON into <paramref name="destination"/>, which is exactly <see cref="Measure"/> bytes long;
+    /// <paramref name="verbatim"/> is what <see cref="Measure"/> said (no string needs an escape).
+    /// </summary>
+    private static void Write(UploadGrant grant, ReadOnlySpan<byte> date, Span<byte> destination, bool verbatim)
     {
         var at = 0;
         Raw(destination, ref at, "{\"method\":"u8);
-        String(destination, ref at, grant.Method);
+        String(destination, ref at, grant.Method, verbatim);
         Raw(destination, ref at, ",\"url\":"u8);
-        String(destination, ref at, grant.Url);
+        String(destination, ref at, grant.Url, verbatim);
         Raw(destination, ref at, ",\"fields\":"u8);
-        Entries(destination, ref at, grant.Fields);
+        Entries(destination, ref at, grant.Fields, verbatim);
         Raw(destination, ref at, ",\"headers\":"u8);
-        Entries(destination, ref at, grant.Headers);
+        Entries(destination, ref at, grant.Headers, verbatim);
         Raw(destination, ref at, ",\"key\":"u8);
-        String(destination, ref at, grant.Key);
+        String(destination, ref at, grant.Key, verbatim);
         Raw(destination, ref at, ",\"expiresAt\":\""u8);
         Raw(destination, ref at, date);
         Raw(destination, ref at, "\",\"token\":"u8);
-        String(destination, ref at, grant.Token);
+        String(destination, ref at, grant.Token, verbatim);
         destination[at++] = (byte)'}';
         if (at != destination.Length)
         {
@@ -132,14 +143,20 @@ internal sealed class UploadGrantResult : IResult
         }
     }
 
-    private static bool Add(ref int length, string? value)
+    private static bool Add(ref int length, ref int escapes, string? value)
     {
         var escaped = EscapedLength(value);
+        if (escaped < 0)
+        {
+            return false;
+        }
+
         length += escaped;
-        return escaped >= 0;
+        escapes += escaped - value!.Length; // what the escapes add
+        return true;
     }
 
-    private static bool AddEntries(ref int length, IReadOnlyDictionary<string, string>? entries)
+    private static bool AddEntries(ref int length, ref int escapes, IReadOnlyDictionary<string, string>? entries)
     {
         if (entries is null)
         {
@@ -149,40 +166,43 @@ internal sealed class UploadGrantResult : IResult
         // each entry: its two strings, their four quotes, a colon, and a comma between entries
         if (entries is GrantParameters parameters)
         {
-            // the grant's own type: by index, and a value held as ASCII bytes (the POST policy) is measured as bytes
+            // the grant's own type: by index, and a value held as base64 bytes (the POST policy) is its length: base64 has no
+            // character that JSON escapes
             for (var i = 0; i < parameters.Count; i++)
             {
-                var n = EscapedLength(parameters.NameAt(i));
-                var v = parameters.TryGetAscii(i, out var ascii) ? VerbatimLength(ascii) : EscapedLength(parameters.At(i).Value);
-                if (n < 0 || v < 0)
+                if (!Add(ref length, ref escapes, parameters.NameAt(i)))
                 {
                     return false;
                 }
 
-                length += n + v + 6;
+                if (parameters.TryGetBase64(i, out var base64))
+                {
+                    length += base64.Length;
+                }
+                else if (!Add(ref length, ref escapes, parameters.At(i).Value))
+                {
+                    return false;
+                }
+
+                length += 6;
             }
         }
         else
         {
             foreach (var (name, value) in entries)
             {
-                var n = EscapedLength(name);
-                var v = EscapedLength(value);
-                if (n < 0 || v < 0)
+                if (!Add(ref length, ref escapes, name) || !Add(ref length, ref escapes, value))
                 {
                     return false;
                 }
 
-                length += n + v + 6;
+                length += 6;
             }
         }
 
         length += entries.Count > 0 ? -1 : 0;
         return true;
     }
-
-    /// <summary>The length of ASCII bytes that are written as they are, or -1 when one needs an escape (they are then left to System.Text.Json).</summary>
-    private static int VerbatimLength(ReadOnlySpan<byte> ascii) => ascii.IndexOfAnyExcept(VerbatimBytes) < 0 ? ascii.Length : -1;
 
     /// <summary>The length of <paramref name="value"/> escaped as the default encoder does, without quotes; -1 when it is null or not printable ASCII.</summary>
     private static int EscapedLength(string? value)
@@ -217,15 +237,25 @@ internal sealed class UploadGrantResult : IResult
         return length;
     }
 
-    private static void String(Span<byte> destination, ref int at, string value)
+    private static void String(Span<byte> destination, ref int at, string value, bool verbatim)
     {
         destination[at++] = (byte)'"';
+        if (verbatim)
+        {
+            // measured: printable ASCII with nothing to escape, one narrowing copy
+            Ascii.FromUtf16(value, destination[at..], out var written);
+            at += written;
+            destination[at++] = (byte)'"';
+            return;
+        }
+
         var text = value.AsSpan();
         while (true)
         {
             var next = text.IndexOfAnyExcept(Verbatim);
-            var verbatim = next < 0 ? text : text[..next];
-            at += Encoding.ASCII.GetBytes(verbatim, destination[at..]);
+            var plain = next < 0 ? text : text[..next];
+            Ascii.FromUtf16(plain, destination[at..], out var written);
+            at += written;
             if (next < 0)
             {
                 break;
@@ -251,7 +281,7 @@ internal sealed class UploadGrantResult : IResult
         destination[at++] = (byte)'"';
     }
 
-    private static void Entries(Span<byte> destination, ref int at, IReadOnlyDictionary<string, string> entries)
+    private static void Entries(Span<byte> destination, ref int at, IReadOnlyDictionary<string, string> entries, bool verbatim)
     {
         destination[at++] = (byte)'{';
         if (entries is GrantParameters parameters)
@@ -263,17 +293,17 @@ internal sealed class UploadGrantResult : IResult
                     destination[at++] = (byte)',';
                 }
 
-                String(destination, ref at, parameters.NameAt(i));
+                String(destination, ref at, parameters.NameAt(i), verbatim);
                 destination[at++] = (byte)':';
-                if (parameters.TryGetAscii(i, out var ascii))
+                if (parameters.TryGetBase64(i, out var base64))
                 {
                     destination[at++] = (byte)'"';
-                    Raw(destination, ref at, ascii);
+                    Raw(destination, ref at, base64);
                     destination[at++] = (byte)'"';
                 }
                 else
                 {
-                    String(destination, ref at, parameters.At(i).Value);
+                    String(destination, ref at, parameters.At(i).Value, verbatim);
                 }
             }
         }
@@ -288,9 +318,12 @@ internal sealed class UploadGrantResult : IResult
                 }
 
                 first = false;
-                String(destination, ref at, name);
+
+                // another dictionary than the grant's own could change between measuring and writing: searched again, so
+                // that what is written is escaped whatever it holds (a changed length fails the check in Write)
+                String(destination, ref at, name, verbatim: false);
                 destination[at++] = (byte)':';
-                String(destination, ref at, value);
+                String(destination, ref at, value, verbatim: false);
             }
         }
 

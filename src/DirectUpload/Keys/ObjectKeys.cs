@@ -176,7 +176,10 @@ public static partial class ObjectKeys
             return false;
         }
 
-        for (var i = 0; i < key.Length; i++)
+        // printable ASCII without a backslash, as keys usually are: no control character, no surrogate, one UTF-8 byte per
+        // character, so the character-by-character check and the UTF-8 count below are skipped
+        var printableAscii = !key.AsSpan().ContainsAnyExceptInRange(' ', '~') && !key.Contains('\\', StringComparison.Ordinal);
+        for (var i = 0; !printableAscii && i < key.Length; i++)
         {
             var c = key[i];
             if (char.IsControl(c) || c is '\u2028' or '\u2029' or '\uFEFF' or '\\')
@@ -220,7 +223,7 @@ public static partial class ObjectKeys
             rest = rest[(slash + 1)..];
         }
 
-        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        if ((printableAscii ? key.Length : Encoding.UTF8.GetByteCount(key)) > MaxKeyBytes)
         {
             problem = $"the key is longer than {MaxKeyBytes} UTF-8 bytes";
             return false;

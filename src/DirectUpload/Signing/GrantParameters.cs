@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Buffers;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -7,11 +9,14 @@ namespace DirectUpload.S3.Internal;
 /// <summary>
 /// The headers (PUT) or form fields (POST) of a grant, in the order they were added: one array sized by the signer, instead
 /// of a hash table for the dozen entries a grant has (a <see cref="Dictionary{TKey, TValue}"/> took about a third of a grant's
-/// allocations). Filled once by one signer, then read only. A value added as ASCII bytes (<see cref="AddAscii"/>: the POST
-/// policy, a kilobyte of base64) becomes a string only when it is read as one; the grant endpoint writes the bytes.
+/// allocations). Filled once by one signer, then read only. A value added as base64 bytes (<see cref="AddBase64"/>: the POST
+/// policy, a kilobyte of it) becomes a string only when it is read as one; the grant endpoint writes the bytes, which JSON
+/// needs no escape for.
 /// </summary>
 internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
 {
+    private static readonly SearchValues<byte> Base64Alphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+
     private readonly KeyValuePair<string, string>[] _entries;
     private readonly StringComparer _comparer;
     private byte[]?[]? _ascii;
@@ -47,15 +52,19 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
     /// <summary>Adds a name that the caller knows is not there yet (the fixed names, and metadata, whose names are unique).</summary>
     public void Add(string name, string value) => _entries[_count++] = new(name, value);
 
-    /// <summary>Adds, as <see cref="Add"/>, a value given as ASCII bytes, which this instance owns from now on.</summary>
-    public void AddAscii(string name, byte[] value)
+    /// <summary>
+    /// Adds, as <see cref="Add"/>, a value given as base64 text in ASCII bytes (<c>A–Z a–z 0–9 + / =</c>, as
+    /// <see cref="System.Buffers.Text.Base64.EncodeToUtf8"/> writes it), which this instance owns from now on.
+    /// </summary>
+    public void AddBase64(string name, byte[] value)
     {
+        Debug.Assert(value.AsSpan().IndexOfAnyExcept(Base64Alphabet) < 0, "AddBase64 is given base64 text only.");
         (_ascii ??= new byte[]?[_entries.Length])[_count] = value;
         _entries[_count++] = new(name, null!);
     }
 
-    /// <summary>Gets the ASCII bytes of a value added by <see cref="AddAscii"/>.</summary>
-    public bool TryGetAscii(int index, out ReadOnlySpan<byte> value)
+    /// <summary>Gets the base64 bytes of a value added by <see cref="AddBase64"/>.</summary>
+    public bool TryGetBase64(int index, out ReadOnlySpan<byte> value)
     {
         if (_ascii?[index] is { } ascii)
         {

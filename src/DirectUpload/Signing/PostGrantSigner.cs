@@ -42,7 +42,7 @@ internal sealed class PostGrantSigner(SigV4Signer signer) : IGrantSigner
         // the policy's conditions are the bucket then every field above, as exact matches
         var (policy, signature) = PostPolicy.CreateSigned(
             upload.ExpiresAt, upload.Bucket, fields, profile.MinSizeBytes, profile.MaxSizeBytes, scope);
-        fields.AddAscii("policy", policy);
+        fields.AddBase64("policy", policy);
         fields.Add("x-amz-signature", signature);
         return new SignedRequest(address.BucketUrl, fields, NoHeaders);
     }

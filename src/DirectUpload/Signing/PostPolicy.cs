@@ -60,7 +60,7 @@ internal static class PostPolicy
     /// <summary>
     /// Creates the base64 policy whose conditions are the bucket then every field (in order) as exact matches, and its
     /// signature. The JSON is the same as <see cref="Write"/>'s; for ASCII fields it is written without a JSON writer.
-    /// The policy is returned as its base64 bytes (ASCII), for <see cref="GrantParameters.AddAscii"/>.
+    /// The policy is returned as its base64 bytes, for <see cref="GrantParameters.AddBase64"/>.
     /// </summary>
     public static (byte[] Policy, string Signature) CreateSigned(
         DateTimeOffset expiration,

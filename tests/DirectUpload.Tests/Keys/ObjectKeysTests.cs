@@ -71,6 +71,25 @@ public class ObjectKeysTests
         ObjectKeys.IsValidKey(key, "", out _).Should().BeTrue();
     }
 
+    [Fact]
+    public void IsValidKey_EachAsciiAndLatin1Character_ValidExactlyWhenPrintableAndNotABackslash()
+    {
+        // the printable-ASCII fast path and the character-by-character check must agree at every boundary
+        for (var c = '\0'; c <= '\u00FF'; c++)
+        {
+            var expected = c is >= ' ' and <= '~' && c != '\\' || c >= '\u00A0';
+            ObjectKeys.IsValidKey($"k/a{c}b", "k/", out var problem).Should().Be(expected, $"U+{(int)c:X4}: {problem}");
+        }
+    }
+
+    [Fact]
+    public void IsValidKey_Exactly1024AsciiBytes_IsValid()
+    {
+        ObjectKeys.IsValidKey("k/" + new string('a', 1022), "k/", out _).Should().BeTrue();
+        ObjectKeys.IsValidKey("k/" + new string('a', 1023), "k/", out var problem).Should().BeFalse();
+        problem.Should().Contain("1024");
+    }
+
     [Theory]
     [InlineData(1025, 'a')]
     [InlineData(513, 'é')]

@@ -3,11 +3,11 @@ using DirectUpload.S3.Internal;
 
 namespace DirectUpload.Tests.Signing;
 
-/// <summary>The headers or fields of a grant, and a value kept as ASCII bytes (the POST policy) until read as text.</summary>
+/// <summary>The headers or fields of a grant, and a value kept as base64 bytes (the POST policy) until read as text.</summary>
 public class GrantParametersTests
 {
     [Fact]
-    public void AddAscii_ValueReadAnyWay_IsItsText()
+    public void AddBase64_ValueReadAnyWay_IsItsText()
     {
         var fields = Fields();
 
@@ -21,30 +21,30 @@ public class GrantParametersTests
     }
 
     [Fact]
-    public void TryGetAscii_AsciiValue_IsItsBytesAndOthersAreNot()
+    public void TryGetBase64_Base64Value_IsItsBytesAndOthersAreNot()
     {
         var fields = Fields();
 
-        fields.TryGetAscii(1, out var ascii).Should().BeTrue();
-        Encoding.ASCII.GetString(ascii).Should().Be("eyJ+/=");
-        fields.TryGetAscii(0, out _).Should().BeFalse();
-        fields.TryGetAscii(2, out _).Should().BeFalse();
+        fields.TryGetBase64(1, out var base64).Should().BeTrue();
+        Encoding.ASCII.GetString(base64).Should().Be("eyJ+/=");
+        fields.TryGetBase64(0, out _).Should().BeFalse();
+        fields.TryGetBase64(2, out _).Should().BeFalse();
     }
 
     [Fact]
-    public void Set_AsciiValue_ReplacesTextAndBytes()
+    public void Set_Base64Value_ReplacesTextAndBytes()
     {
         var fields = Fields();
 
         fields.Set("policy", "other");
 
         fields["policy"].Should().Be("other");
-        fields.TryGetAscii(1, out _).Should().BeFalse();
+        fields.TryGetBase64(1, out _).Should().BeFalse();
         fields.Count.Should().Be(3);
     }
 
     [Fact]
-    public void At_ManyThreadsReadingAnAsciiValue_AllGetOneText()
+    public void At_ManyThreadsReadingABase64Value_AllGetOneText()
     {
         var fields = Fields();
         var texts = new string[64];
@@ -59,7 +59,7 @@ public class GrantParametersTests
     {
         var fields = new GrantParameters(3, StringComparer.Ordinal);
         fields.Add("key", "a.pdf");
-        fields.AddAscii("policy", Encoding.ASCII.GetBytes("eyJ+/="));
+        fields.AddBase64("policy", Encoding.ASCII.GetBytes("eyJ+/="));
         fields.Add("x-amz-signature", "5f");
         return fields;
     }
