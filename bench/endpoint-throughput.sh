@@ -143,4 +143,7 @@ if [ "$BREAKDOWN" = 1 ]; then
   awk -v a="$A_CPU" -v b="$B_CPU" -v c="$C_CPU" 'BEGIN { printf "server CPU per request: the grant inside the server (c - b) %.1f µs; the endpoint layer on top of it (a - c) %.1f µs\n", 1e6 / c - 1e6 / b, 1e6 / a - 1e6 / c }'
 fi
 awk -v r="$(median "$ROUND_CPU_RATIOS")" 'BEGIN { printf "ratio a/b, requests per server CPU-second (median of the rounds): %.3f\n", r }'
+# how far the rounds spread: one run's median moves with the machine's other tenants, so read it with its quartiles
+tr ' ' '\n' <<<"$ROUND_RATIOS" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
+  printf "ratio a/b per round, requests/s: min %.3f, quartiles %.3f / %.3f / %.3f, max %.3f (%d rounds)\n", v[1], v[int((NR + 3) / 4)], (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[int((3 * NR + 3) / 4)], v[NR], NR }'
 awk -v r="$(median "$ROUND_RATIOS")" 'BEGIN { printf "ratio a/b, requests/s (median of the rounds): %.3f  (target >= 0.85: %s)\n", r, (r >= 0.85) ? "met" : "NOT met" }'

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Mime;
+using System.Security.Claims;
 using System.Text.Json;
 using Amazon.Runtime;
 using DirectUpload.Internal;
@@ -189,42 +190,58 @@ internal sealed class UploadEndpoints
         }
     }
 
-    private async ValueTask<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
+    /// <summary>
+    /// Who the caller is for <paramref name="profileName"/>, or the problem that refuses them: an unknown profile, a
+    /// failed authorization policy, or a per-user profile without a signed-in user. A profile without a policy is decided
+    /// without awaiting anything.
+    /// </summary>
+    private ValueTask<(Caller Caller, IResult? Denied)> AuthorizeAsync(HttpContext context, string profileName)
     {
         if (!context.RequestServices.GetRequiredService<ProfileRegistry>().TryGet(profileName, out var profile))
         {
-            return (default, Problems.From(ProfileRegistry.UnknownProfile()));
+            return new((default, Problems.From(ProfileRegistry.UnknownProfile())));
         }
 
-        AuthorizationPolicy? policy = null;
         if (profile.AuthorizationPolicy is { } policyName)
         {
-            var services = context.RequestServices;
-            policy = await services.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policyName).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Upload profile '{profileName}' names the authorization policy '{policyName}', which is not registered.");
-            if (policy.AuthenticationSchemes.Count > 0 && services.GetService<IPolicyEvaluator>() is { } evaluator)
-            {
-                // as the authorization middleware does: a policy that names its schemes decides who the user is (sets context.User)
-                await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
-            }
+            return AuthorizeWithPolicyAsync(context, profile, profileName, policyName);
         }
 
         // without a policy, read the user only if authentication set one: HttpContext.User would create an empty
-        // principal (three objects) on every anonymous request just to say "not signed in"
-        var user = policy is null ? context.Features.Get<IHttpAuthenticationFeature>()?.User : context.User;
-        var authenticated = user?.Identity?.IsAuthenticated == true;
-        if (policy is not null)
+        // principal (three objects) on every anonymous request just to say "not signed in". The indexer, not Get<T>:
+        // the same feature, without a generic virtual call.
+        var user = (context.Features[typeof(IHttpAuthenticationFeature)] as IHttpAuthenticationFeature)?.User;
+        return new(Identify(profile, profileName, user, user?.Identity?.IsAuthenticated == true));
+    }
+
+    private async ValueTask<(Caller Caller, IResult? Denied)> AuthorizeWithPolicyAsync(HttpContext context, ResolvedProfile profile, string profileName, string policyName)
+    {
+        var services = context.RequestServices;
+        var policy = await services.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policyName).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Upload profile '{profileName}' names the authorization policy '{policyName}', which is not registered.");
+        if (policy.AuthenticationSchemes.Count > 0 && services.GetService<IPolicyEvaluator>() is { } evaluator)
         {
-            var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
-            var result = await authorization.AuthorizeAsync(context.User, resource: profileName, policy).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                return (default, authenticated
-                    ? Problems.Create(StatusCodes.Status403Forbidden, "forbidden", $"The user may not use upload profile '{profileName}'.")
-                    : Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated", $"Upload profile '{profileName}' requires a signed-in user."));
-            }
+            // as the authorization middleware does: a policy that names its schemes decides who the user is (sets context.User)
+            await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
         }
 
+        var user = context.User;
+        var authenticated = user.Identity?.IsAuthenticated == true;
+        var authorization = services.GetRequiredService<IAuthorizationService>();
+        var result = await authorization.AuthorizeAsync(user, resource: profileName, policy).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            return (default, authenticated
+                ? Problems.Create(StatusCodes.Status403Forbidden, "forbidden", $"The user may not use upload profile '{profileName}'.")
+                : Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated", $"Upload profile '{profileName}' requires a signed-in user."));
+        }
+
+        return Identify(profile, profileName, user, authenticated);
+    }
+
+    /// <summary>The caller's owner id (from the first of the configured claims), or the problem of a per-user profile without one.</summary>
+    private (Caller Caller, IResult? Denied) Identify(ResolvedProfile profile, string profileName, ClaimsPrincipal? user, bool authenticated)
+    {
         string? owner = null;
         if (authenticated)
         {
