@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using DirectUpload.Internal;
 using DirectUpload.S3.Internal;
 using Microsoft.AspNetCore.Http;
 
@@ -33,6 +34,9 @@ internal sealed class UploadGrantResult : IResult
     // " & ' + < > \ `), and +
     private const string VerbatimCharacters = " !#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~";
     private static readonly SearchValues<char> Verbatim = SearchValues.Create(VerbatimCharacters);
+
+    // what this writer escapes: the rest of printable ASCII (text outside it is left to System.Text.Json)
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("\"&'<>\\`");
 
     private readonly UploadGrant _grant;
 
@@ -239,46 +243,20 @@ internal sealed class UploadGrantResult : IResult
 
     private static void String(Span<byte> destination, ref int at, string value, bool verbatim)
     {
-        destination[at++] = (byte)'"';
         if (verbatim)
         {
             // measured: printable ASCII with nothing to escape, one narrowing copy
+            destination[at++] = (byte)'"';
             Ascii.FromUtf16(value, destination[at..], out var written);
             at += written;
             destination[at++] = (byte)'"';
             return;
         }
 
-        var text = value.AsSpan();
-        while (true)
-        {
-            var next = text.IndexOfAnyExcept(Verbatim);
-            var plain = next < 0 ? text : text[..next];
-            Ascii.FromUtf16(plain, destination[at..], out var written);
-            at += written;
-            if (next < 0)
-            {
-                break;
-            }
-
-            var c = text[next];
-            destination[at++] = (byte)'\\';
-            if (c == '\\')
-            {
-                destination[at++] = (byte)'\\';
-            }
-            else
-            {
-                "u00"u8.CopyTo(destination[at..]);
-                destination[at + 3] = (byte)"0123456789ABCDEF"[c >> 4];
-                destination[at + 4] = (byte)"0123456789ABCDEF"[c & 0xF];
-                at += 5;
-            }
-
-            text = text[(next + 1)..];
-        }
-
-        destination[at++] = (byte)'"';
+        // the escapes of AsciiJsonWriter (\\ and \u00XX, upper-case hex), for what the default encoder escapes except +
+        var json = new AsciiJsonWriter(destination[at..]);
+        json.WriteString(value, Escaped);
+        at += json.Written.Length;
     }
 
     private static void Entries(Span<byte> destination, ref int at, IReadOnlyDictionary<string, string> entries, bool verbatim)

@@ -62,13 +62,20 @@ internal ref struct AsciiJsonWriter
     }
 
     /// <summary>Writes a quoted, escaped ASCII string.</summary>
-    public void WriteString(ReadOnlySpan<char> value)
+    public void WriteString(ReadOnlySpan<char> value) => WriteString(value, NeedsEscaping);
+
+    /// <summary>
+    /// Writes a quoted ASCII string, escaping (as the default encoder does) only the characters in
+    /// <paramref name="needsEscaping"/>: for a caller that writes a different set as it is (the grant endpoint writes
+    /// <c>+</c> as itself) and knows the text holds no control character.
+    /// </summary>
+    public void WriteString(ReadOnlySpan<char> value, SearchValues<char> needsEscaping)
     {
         _buffer[_length++] = (byte)'"';
         while (true)
         {
             // copy the run that needs no escaping in one go (usually all of it)
-            var escape = value.IndexOfAny(NeedsEscaping);
+            var escape = value.IndexOfAny(needsEscaping);
             var run = escape < 0 ? value : value[..escape];
             Ascii.FromUtf16(run, _buffer[_length..], out var written);
             _length += written;

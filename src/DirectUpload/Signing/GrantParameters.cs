@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
@@ -15,11 +15,9 @@ namespace DirectUpload.S3.Internal;
 /// </summary>
 internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
 {
-    private static readonly SearchValues<byte> Base64Alphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
-
     private readonly KeyValuePair<string, string>[] _entries;
     private readonly StringComparer _comparer;
-    private byte[]?[]? _ascii;
+    private byte[]?[]? _base64;
     private string?[]? _text;
     private int _count;
 
@@ -58,17 +56,17 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
     /// </summary>
     public void AddBase64(string name, byte[] value)
     {
-        Debug.Assert(value.AsSpan().IndexOfAnyExcept(Base64Alphabet) < 0, "AddBase64 is given base64 text only.");
-        (_ascii ??= new byte[]?[_entries.Length])[_count] = value;
+        Debug.Assert(Base64.IsValid(value), "AddBase64 is given base64 text only.");
+        (_base64 ??= new byte[]?[_entries.Length])[_count] = value;
         _entries[_count++] = new(name, null!);
     }
 
     /// <summary>Gets the base64 bytes of a value added by <see cref="AddBase64"/>.</summary>
     public bool TryGetBase64(int index, out ReadOnlySpan<byte> value)
     {
-        if (_ascii?[index] is { } ascii)
+        if (_base64?[index] is { } base64)
         {
-            value = ascii;
+            value = base64;
             return true;
         }
 
@@ -87,9 +85,9 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
         else
         {
             _entries[index] = new(_entries[index].Key, value);
-            if (_ascii is not null)
+            if (_base64 is not null)
             {
-                _ascii[index] = null;
+                _base64[index] = null;
             }
         }
     }
@@ -114,11 +112,11 @@ internal sealed class GrantParameters : IReadOnlyDictionary<string, string>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>The text of a value added as ASCII bytes, made once (readers on several threads may race to make it: same text).</summary>
+    /// <summary>The text of a value added as base64 bytes, made once (readers on several threads may race to make it: same text).</summary>
     private string TextAt(int index)
     {
         var texts = _text ?? Interlocked.CompareExchange(ref _text, new string?[_entries.Length], null) ?? _text;
-        return Volatile.Read(ref texts[index]) ?? Interlocked.CompareExchange(ref texts[index], Encoding.ASCII.GetString(_ascii![index]!), null) ?? texts[index]!;
+        return Volatile.Read(ref texts[index]) ?? Interlocked.CompareExchange(ref texts[index], Encoding.ASCII.GetString(_base64![index]!), null) ?? texts[index]!;
     }
 
     private int IndexOf(string name)

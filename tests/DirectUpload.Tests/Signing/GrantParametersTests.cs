@@ -11,12 +11,12 @@ public class GrantParametersTests
     {
         var fields = Fields();
 
-        fields["policy"].Should().Be("eyJ+/=");
+        fields["policy"].Should().Be("eyJ+/w==");
         fields.TryGetValue("policy", out var value).Should().BeTrue();
-        value.Should().Be("eyJ+/=");
-        fields.At(1).Should().Be(new KeyValuePair<string, string>("policy", "eyJ+/="));
-        fields.Should().Equal(new Dictionary<string, string> { ["key"] = "a.pdf", ["policy"] = "eyJ+/=", ["x-amz-signature"] = "5f" });
-        fields.Values.Should().Equal("a.pdf", "eyJ+/=", "5f");
+        value.Should().Be("eyJ+/w==");
+        fields.At(1).Should().Be(new KeyValuePair<string, string>("policy", "eyJ+/w=="));
+        fields.Should().Equal(new Dictionary<string, string> { ["key"] = "a.pdf", ["policy"] = "eyJ+/w==", ["x-amz-signature"] = "5f" });
+        fields.Values.Should().Equal("a.pdf", "eyJ+/w==", "5f");
         fields.NameAt(1).Should().Be("policy");
     }
 
@@ -26,7 +26,7 @@ public class GrantParametersTests
         var fields = Fields();
 
         fields.TryGetBase64(1, out var base64).Should().BeTrue();
-        Encoding.ASCII.GetString(base64).Should().Be("eyJ+/=");
+        Encoding.ASCII.GetString(base64).Should().Be("eyJ+/w==");
         fields.TryGetBase64(0, out _).Should().BeFalse();
         fields.TryGetBase64(2, out _).Should().BeFalse();
     }
@@ -52,14 +52,14 @@ public class GrantParametersTests
         Parallel.For(0, texts.Length, i => texts[i] = fields.At(1).Value);
 
         texts.Should().OnlyContain(t => ReferenceEquals(t, texts[0]));
-        texts[0].Should().Be("eyJ+/=");
+        texts[0].Should().Be("eyJ+/w==");
     }
 
     private static GrantParameters Fields()
     {
         var fields = new GrantParameters(3, StringComparer.Ordinal);
         fields.Add("key", "a.pdf");
-        fields.AddBase64("policy", Encoding.ASCII.GetBytes("eyJ+/="));
+        fields.AddBase64("policy", Encoding.ASCII.GetBytes("eyJ+/w=="));
         fields.Add("x-amz-signature", "5f");
         return fields;
     }
