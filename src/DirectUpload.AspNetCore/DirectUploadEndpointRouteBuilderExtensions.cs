@@ -25,13 +25,14 @@ public static class DirectUploadEndpointRouteBuilderExtensions
     /// <returns>The route group, to add conventions such as <c>RequireCors</c> or rate limiting.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="prefix"/> is null or empty.</exception>
+    /// <exception cref="InvalidOperationException">The application's services do not have DirectUpload (<c>AddDirectUploads</c> was not called).</exception>
     public static RouteGroupBuilder MapDirectUploads(this IEndpointRouteBuilder endpoints, string prefix = "/uploads", Action<DirectUploadEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         var options = new DirectUploadEndpointOptions();
         configure?.Invoke(options);
-        var handlers = new UploadEndpoints(options);
+        var handlers = new UploadEndpoints(options, endpoints.ServiceProvider);
 
         var group = endpoints.MapGroup(prefix).WithTags("DirectUpload");
         const int Bad = StatusCodes.Status400BadRequest, Unauthorized = StatusCodes.Status401Unauthorized, Forbidden = StatusCodes.Status403Forbidden,

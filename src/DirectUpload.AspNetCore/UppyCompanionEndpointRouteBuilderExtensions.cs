@@ -32,6 +32,7 @@ public static class UppyCompanionEndpointRouteBuilderExtensions
     /// <returns>The route group, to add conventions such as <c>RequireAuthorization</c> or rate limiting.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="prefix"/> or <paramref name="profile"/> is null or empty.</exception>
+    /// <exception cref="InvalidOperationException">The application's services do not have DirectUpload (<c>AddDirectUploads</c> was not called).</exception>
     public static RouteGroupBuilder MapUppyCompanion(this IEndpointRouteBuilder endpoints, string prefix, string profile, Action<UppyCompanionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -39,7 +40,7 @@ public static class UppyCompanionEndpointRouteBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(profile);
         var options = new UppyCompanionOptions();
         configure?.Invoke(options);
-        var handlers = new UppyCompanionEndpoints(options, profile);
+        var handlers = new UppyCompanionEndpoints(options, profile, endpoints.ServiceProvider);
         string Name(string endpoint) => string.Concat("UppyCompanion", prefix.Replace('/', '-'), "-", endpoint);
 
         var group = endpoints.MapGroup(prefix + "/s3").WithTags("Uppy Companion");

@@ -23,7 +23,7 @@ internal sealed class UppyCompanionEndpoints
     private readonly string _profile;
     private readonly UploadEndpoints _endpoints;
 
-    public UppyCompanionEndpoints(UppyCompanionOptions options, string profile)
+    public UppyCompanionEndpoints(UppyCompanionOptions options, string profile, IServiceProvider services)
     {
         _options = options;
         _profile = profile;
@@ -38,7 +38,7 @@ internal sealed class UppyCompanionEndpoints
             endpointOptions.OwnerIdClaimTypes.Add(claimType);
         }
 
-        _endpoints = new UploadEndpoints(endpointOptions);
+        _endpoints = new UploadEndpoints(endpointOptions, services);
     }
 
     public Task<IResult> CreateAsync(HttpContext context) => RunAsync(context, async (caller, ct) =>

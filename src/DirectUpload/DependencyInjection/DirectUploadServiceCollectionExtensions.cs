@@ -25,12 +25,12 @@ public static class DirectUploadServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new DirectUploadBuilder(services);
-        if (services.Any(d => d.ServiceType == typeof(DirectUploadMarker)))
+        if (services.Any(d => d.ServiceType == typeof(ServiceRegistrations)))
         {
             return builder;
         }
 
-        services.AddSingleton<DirectUploadMarker>();
+        services.AddSingleton(new ServiceRegistrations(services));
         services.AddOptionsWithValidateOnStart<DirectUploadOptions, DirectUploadOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<S3ClientContext>();
@@ -93,6 +93,4 @@ public static class DirectUploadServiceCollectionExtensions
     {
         public IServiceCollection Services { get; } = services;
     }
-
-    private sealed class DirectUploadMarker;
 }
