@@ -2,12 +2,14 @@
 # endpoint-throughput.sh — requests/s of the grant endpoint (POST /uploads/documents, MapDirectUploads, presigned-POST
 # profile, no authorization) against a bare minimal-API JSON endpoint in the SAME process, and their ratio (target ≥ 0.85).
 #
-#   bench/endpoint-throughput.sh [--rounds 9] [--seconds 4] [--warmup 15] [--connections 16] [--breakdown]
+#   bench/endpoint-throughput.sh [--rounds 9] [--seconds 4] [--warmup 15] [--max-warmup 120] [--connections 16] [--breakdown]
 #
 # Starts ONE bench/DirectUpload.EndpointBench process (Release, Kestrel on 127.0.0.1, a port the kernel picks) pinned to
 # core 0 with taskset, and runs wrk (Debian package, installed here when missing) pinned to core 1 with a Lua script that
-# POSTs the JSON body. After a warm-up of each endpoint (15 s: on one saturated core, tiered compilation takes that long to
-# finish with the grant's code, and a shorter warm-up leaves the first rounds far below the rest) it alternates short a/b
+# POSTs the JSON body. It warms each endpoint up until tiered compilation is done with it: at least --warmup seconds, then
+# 5 s more at a time until the JIT compiled fewer than 20 methods in the last 5 s (the host's JitInfo.GetCompiledMethodCount;
+# at most --max-warmup seconds, with a warning). On one saturated core that takes 25-35 s per endpoint: the JIT shares the
+# core with the load, and rounds measured before it is done are far below the rest. Then it alternates short a/b
 # runs (a b, then b a, …; many short rounds, so that the median is robust to the load of the machine's other tenants,
 # which moves requests/s by up to 3x between rounds) and prints, per run and as
 # medians: requests/s, requests per server CPU-second (the server's user + system time from /proc, robust when other
@@ -21,12 +23,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-ROUNDS=9 SECONDS_PER_RUN=4 WARMUP=15 CONNECTIONS=16 BREAKDOWN=0
+ROUNDS=9 SECONDS_PER_RUN=4 WARMUP=15 MAX_WARMUP=120 CONNECTIONS=16 BREAKDOWN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
+    --max-warmup) MAX_WARMUP="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --breakdown) BREAKDOWN=1; shift ;;
     *) echo "endpoint-throughput: unknown argument $1" >&2; exit 2 ;;
@@ -110,7 +113,27 @@ run_wrk() {
 PATHS=(/uploads/documents /bare)
 [ "$BREAKDOWN" = 1 ] && PATHS+=(/bare-issue)
 echo "load before: $(uptime)"
-for path in "${PATHS[@]}"; do run_wrk "$path" "$WARMUP" >/dev/null; done
+# warm_up PATH: load PATH for WARMUP s, then 5 s at a time until the JIT compiled fewer than JIT_QUIET methods in 5 s
+JIT_QUIET=20
+warm_up() {
+  local spent=0 before after compiled=""
+  run_wrk "$1" "$WARMUP" >/dev/null
+  spent="$WARMUP"
+  while :; do
+    before="$(curl -fsS "$BASE/jitted")"
+    run_wrk "$1" 5 >/dev/null
+    after="$(curl -fsS "$BASE/jitted")"
+    compiled=$((after - before)); spent=$((spent + 5))
+    [ "$compiled" -lt "$JIT_QUIET" ] && break
+    if [ "$spent" -ge "$MAX_WARMUP" ]; then
+      echo "endpoint-throughput: warning: $1 still compiled $compiled methods in 5 s after $spent s of warm-up" >&2
+      break
+    fi
+  done
+  echo "warm-up: $1 $spent s (methods compiled in the last 5 s: $compiled)"
+}
+curl -fsS "$BASE/jitted" >/dev/null
+for path in "${PATHS[@]}"; do warm_up "$path"; done
 
 declare -A RPS=() PER_CPU=() BYTES=()
 ROUND_RATIOS="" ROUND_CPU_RATIOS=""

@@ -7,6 +7,7 @@
 //   POST /bare-issue           the bare endpoint calling IUploadPolicyIssuer itself: (b) plus the grant, for the
 //                              breakdown only (what the endpoint layer adds on top of the grant is (a) − this)
 //   GET  /allocated            GC.GetTotalAllocatedBytes, so the script can print bytes allocated per request
+//   GET  /jitted               JitInfo.GetCompiledMethodCount, so the script can warm up until tiered compilation is done
 //
 // Production-like: WebApplication.CreateBuilder defaults, Information level ("Microsoft.AspNetCore": Warning, as the
 // project template's appsettings.json), console logging off. Offline: the S3 client has throwaway credentials and a
@@ -70,6 +71,9 @@ app.MapPost("/bare-issue", (BareRequest body, IUploadPolicyIssuer issuer, Cancel
 
 // for the script: the bytes this process has allocated so far (bytes per request = the difference over a run / requests)
 app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true));
+
+// for the script's warm-up: the methods the JIT has compiled so far (every tier); it stops growing when tiering is done
+app.MapGet("/jitted", () => System.Runtime.JitInfo.GetCompiledMethodCount());
 
 await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -27,10 +27,23 @@ internal static class Hashing
     }
 
     /// <summary>
-    /// SHA-256 through a context kept per thread: the one-shot <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>
-    /// creates and frees a native context on every call, which costs more than hashing a canonical request (a grant hashes one).
+    /// SHA-256 straight through OpenSSL when <see cref="NativeSha256"/> is available, else through a context kept per
+    /// thread: the one-shot <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> creates and frees a native
+    /// context on every call, which costs more than hashing a canonical request (a grant hashes one).
     /// </summary>
     public static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        if (NativeSha256.IsAvailable)
+        {
+            NativeSha256.Hash(data, hash);
+            return;
+        }
+
+        Sha256WithIncrementalHash(data, hash);
+    }
+
+    /// <summary>The path taken when <see cref="NativeSha256"/> is not available (also for tests, which run on hosts where it is).</summary>
+    internal static void Sha256WithIncrementalHash(ReadOnlySpan<byte> data, Span<byte> hash)
     {
         var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
